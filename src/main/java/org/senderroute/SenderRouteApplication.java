@@ -1,0 +1,1 @@
+package org.senderroute; public class SenderRouteApplication { public static void main(String[] a){} }
