@@ -1,1 +1,121 @@
-package org.senderroute; public class SenderRouteApplication { public static void main(String[] a){} }
+package org.senderroute;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.senderroute.config.SenderRouteConfiguration;
+import org.senderroute.intake.IntakeDrain;
+import org.senderroute.kaleyra.RunVerdict;
+
+/**
+ * Starts the module with Camel Main: configuration from {@code config/application.properties} in the working
+ * directory (a profile file {@code config/application-<profile>.properties} beside it wins over it, environment
+ * variables win over both), routes from {@code routes/*.yaml}.
+ *
+ * <pre>
+ *   java -jar kaleyra-sender-route.jar [--once] [--profile NAME] [Camel Main options]
+ * </pre>
+ * {@code --once} processes the files present, delivers every output and exits: 0 when every record reached one of
+ * the two outputs, 1 for an invalid configuration, 2 when Kaleyra refused the credentials, 3 when Kaleyra stayed
+ * unavailable after retries.
+ */
+public final class SenderRouteApplication {
+
+    public static final String CONFIG_DIR = "config";
+
+    private SenderRouteApplication() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new Properties()));
+    }
+
+    /** Runs until stopped (or, with --once, until the drop is drained) and returns the exit code. */
+    public static int run(String[] args, Properties overrides) {
+        boolean once = false;
+        String profile = System.getenv("CAMEL_MAIN_PROFILE");
+        List<String> camelArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--once")) {
+                once = true;
+            } else if (arg.equals("--profile") && i + 1 < args.length) {
+                profile = args[++i];
+            } else if (arg.startsWith("--profile=")) {
+                profile = arg.substring("--profile=".length());
+            } else {
+                camelArgs.add(arg);
+            }
+        }
+        Properties props = new Properties();
+        props.putAll(overrides);
+        if (once) {
+            props.setProperty("sender.once", "true");
+        }
+
+        Main main = createMain(profile, props);
+        Outcome outcome = new Outcome();
+        main.addMainListener(outcome);
+        try {
+            main.run(camelArgs.toArray(String[]::new));
+        } catch (Exception e) {
+            System.err.println("kaleyra-sender-route cannot start: " + rootMessage(e));
+            return RunVerdict.INVALID_CONFIGURATION;
+        }
+        RunVerdict verdict = outcome.verdict;
+        if (verdict == null) {
+            return RunVerdict.INVALID_CONFIGURATION;
+        }
+        if (verdict.exitCode() != RunVerdict.OK) {
+            System.err.println("kaleyra-sender-route: " + verdict.reason());
+        }
+        return verdict.exitCode();
+    }
+
+    /**
+     * The application as it runs in production, not yet started: tests start it the same way with their own
+     * overrides (temporary directories, the sandbox).
+     */
+    public static Main createMain(String profile, Properties overrides) {
+        Main main = new Main();
+        main.configure().addConfiguration(SenderRouteConfiguration.class);
+        main.setPropertyPlaceholderLocations(locations(profile));
+        main.setOverrideProperties(overrides);
+        return main;
+    }
+
+    static String locations(String profile) {
+        String base = "file:" + CONFIG_DIR + "/application.properties";
+        if (profile == null || profile.isBlank()) {
+            return base;
+        }
+        return "file:" + CONFIG_DIR + "/application-" + profile.trim() + ".properties," + base;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+
+    /** Wires --once to the drain monitor and keeps what the exit code needs once Camel has stopped. */
+    private static final class Outcome extends MainListenerSupport {
+        RunVerdict verdict;
+
+        @Override
+        public void afterStart(BaseMainSupport main) {
+            var registry = main.getCamelContext().getRegistry();
+            verdict = registry.lookupByNameAndType("runVerdict", RunVerdict.class);
+            IntakeDrain drain = registry.lookupByNameAndType("intakeDrain", IntakeDrain.class);
+            if (drain != null && main instanceof Main m) {
+                drain.onDrained(m::completed);
+            }
+        }
+    }
+}

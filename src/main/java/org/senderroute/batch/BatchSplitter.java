@@ -1,0 +1,138 @@
+package org.senderroute.batch;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.senderroute.deliver.FileRun;
+import org.senderroute.intake.RecordReader;
+import org.senderroute.intake.RecordReaders;
+import org.senderroute.intake.SenderRequest;
+import org.senderroute.intake.UnreadableFileException;
+import org.senderroute.validate.Failure;
+import org.senderroute.validate.FileValidation;
+import org.senderroute.validate.SenderValidator;
+
+/**
+ * Splitter expression for one file: reads its records as a stream, validates each, and aggregates the valid ones
+ * into batches of at most {@code batchSize}. A batch is complete when it holds {@code batchSize} valid records,
+ * when {@code batchSize} invalid ones have been met, or when the file ends; the last, partial batch is therefore
+ * released as soon as the file ends, on the caller's thread, with no timer. The Splitter pulls one batch at a
+ * time, so memory is bounded by the batch size whatever the size of the file.
+ */
+public final class BatchSplitter {
+
+    private final SenderValidator validator;
+    private final int batchSize;
+
+    public BatchSplitter(SenderValidator validator, int batchSize) {
+        if (batchSize < 1 || batchSize > 5000) {
+            throw new IllegalArgumentException("sender.batch.size must be between 1 and 5000 (Kaleyra's limit per call), was "
+                    + batchSize);
+        }
+        this.validator = validator;
+        this.batchSize = batchSize;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The batches of the file in the message body; a file that cannot be read is recorded on the run, not thrown. */
+    public Iterator<SenderBatch> batches(@Body InputStream body, @ExchangeProperty(FileRun.PROPERTY) FileRun run)
+    {
+        RecordReader reader;
+        try {
+            reader = RecordReaders.open(run.inputName(), body);
+        } catch (IOException e) {
+            run.markUnreadable(1, e.getMessage());
+            return java.util.Collections.emptyIterator();
+        }
+        run.format(reader.format());
+        return new Batches(reader, validator.forFile(), run);
+    }
+
+    private final class Batches implements Iterator<SenderBatch>, Closeable {
+        private final RecordReader reader;
+        private final FileValidation validation;
+        private final FileRun run;
+        private SenderBatch next;
+        private int number;
+        private long lastRecord;
+        private boolean ended;
+
+        Batches(RecordReader reader, FileValidation validation, FileRun run) {
+            this.reader = reader;
+            this.validation = validation;
+            this.run = run;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !ended) {
+                next = collect();
+            }
+            return next != null;
+        }
+
+        @Override
+        public SenderBatch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            SenderBatch batch = next;
+            next = null;
+            return batch;
+        }
+
+        private SenderBatch collect() {
+            List<SenderRequest> valid = new ArrayList<>(Math.min(batchSize, 1024));
+            List<Rejected> rejected = new ArrayList<>();
+            try {
+                while (valid.size() < batchSize && rejected.size() < batchSize && reader.hasNext()) {
+                    SenderRequest request = reader.next();
+                    lastRecord = request.record();
+                    Failure failure = validation.check(request);
+                    if (failure == null) {
+                        valid.add(request);
+                    } else {
+                        rejected.add(new Rejected(request, failure));
+                    }
+                }
+                if (valid.size() < batchSize && rejected.size() < batchSize) {
+                    end();
+                }
+            } catch (UnreadableFileException e) {
+                run.markUnreadable(lastRecord + 1, e.getMessage());
+                end();
+            } catch (RuntimeException e) {
+                run.markUnreadable(lastRecord + 1, e.getClass().getSimpleName() + ": " + e.getMessage());
+                end();
+            }
+            if (valid.isEmpty() && rejected.isEmpty()) {
+                return null;
+            }
+            return new SenderBatch(++number, valid, rejected);
+        }
+
+        private void end() {
+            ended = true;
+            close();
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                // the records were read; a failure to close the source loses nothing
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.senderroute.batch;
+
+import java.util.List;
+
+import org.senderroute.intake.SenderRequest;
+
+/**
+ * A bounded slice of one file: at most {@code batch size} valid records, which go to Kaleyra in one call, and the
+ * invalid records met while collecting them (also bounded, so that a file of bad records never piles up in memory).
+ */
+public record SenderBatch(int number, List<SenderRequest> valid, List<Rejected> rejected) {
+
+    public boolean hasValid() {
+        return !valid.isEmpty();
+    }
+
+    public int size() {
+        return valid.size() + rejected.size();
+    }
+}

@@ -1,0 +1,73 @@
+package org.senderroute.config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.senderroute.batch.BatchSplitter;
+import org.senderroute.deliver.FileRuns;
+import org.senderroute.intake.IntakeDrain;
+import org.senderroute.kaleyra.CredentialsEnricher;
+import org.senderroute.kaleyra.KaleyraAccount;
+import org.senderroute.kaleyra.KaleyraAccounts;
+import org.senderroute.kaleyra.KaleyraConversations;
+import org.senderroute.kaleyra.KaleyraReplies;
+import org.senderroute.kaleyra.KaleyraReplyParser;
+import org.senderroute.kaleyra.RetryPolicy;
+import org.senderroute.kaleyra.RunVerdict;
+import org.senderroute.validate.SenderValidator;
+import org.senderroute.validate.ValidationRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the beans the routes call, from the configuration, and refuses to start on a setting that is missing or
+ * wrong (with a message naming the property and its environment variable).
+ */
+public class SenderRouteConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SenderRouteConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Registry registry = context.getRegistry();
+
+        String baseUrl = settings.get("kaleyra.base-url");
+        if (settings.flag("kaleyra.sandbox", false)) {
+            baseUrl = SandboxLauncher.start(context, settings);
+            if (settings.flag("sender.sandbox.samples", false)) {
+                SampleFiles.copyInto(Path.of(settings.get("sender.inbox", "data/inbox")));
+            }
+        }
+        KaleyraAccount account = KaleyraAccount.configure("kaleyra", settings.get("kaleyra.sid"),
+                settings.get("kaleyra.api-key"), settings.get("kaleyra.pod", "in"), baseUrl,
+                settings.get("kaleyra.sender-path", "/messages/sender"));
+        LOG.info("Kaleyra account: sid {}, sending to {}{}", account.maskedSid(), account.baseUrl(), "/v1/<sid>"
+                + account.requestPath().substring(("/v1/" + account.sid()).length()));
+
+        int batchSize = settings.integer("sender.batch.size", 5000, 1, 5000);
+        ValidationRules rules = ValidationRules.from(settings::get,
+                ValidationRules.countriesIn(settings.namesStartingWith(ValidationRules.PREFIX)));
+        RetryPolicy retry = new RetryPolicy(
+                settings.integer("sender.http.retry.max-attempts", 4, 1, 100),
+                Duration.ofMillis(settings.millis("sender.http.retry.initial-delay", 1000)),
+                settings.decimal("sender.http.retry.multiplier", 2.0),
+                Duration.ofMillis(settings.millis("sender.http.retry.max-delay", 60_000)));
+        RunVerdict verdict = new RunVerdict();
+        String intakes = settings.flag("sender.sftp.enabled", false) ? "directory,sftp" : "directory";
+
+        registry.bind("runVerdict", verdict);
+        registry.bind("kaleyraAccounts", new KaleyraAccounts(account));
+        registry.bind("credentialsEnricher", new CredentialsEnricher());
+        registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules), batchSize));
+        registry.bind("fileRuns", new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC()));
+        registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
+        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict));
+        registry.bind("kaleyraReplies", new KaleyraReplies());
+        registry.bind("intakeDrain", new IntakeDrain(intakes));
+    }
+}

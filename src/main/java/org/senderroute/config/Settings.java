@@ -1,0 +1,91 @@
+package org.senderroute.config;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Typed reads of the configuration through Camel's properties component, so that every setting can come from
+ * config/application.properties, a profile file beside it, or an environment variable
+ * ({@code kaleyra.api-key} → {@code KALEYRA_API_KEY}). A bad value names the property and what it must be.
+ */
+public final class Settings {
+
+    private final PropertiesComponent properties;
+
+    public Settings(CamelContext context) {
+        this.properties = context.getPropertiesComponent();
+    }
+
+    /** The value, or null when the property is absent or blank. */
+    public String get(String key) {
+        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
+    }
+
+    public String get(String key, String fallback) {
+        String value = get(key);
+        return value == null ? fallback : value;
+    }
+
+    public int integer(String key, int fallback, int min, int max) {
+        String value = get(key);
+        if (value == null) {
+            return fallback;
+        }
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'");
+        }
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", was " + parsed);
+        }
+        return parsed;
+    }
+
+    public long millis(String key, long fallback) {
+        String value = get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed < 0) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number of milliseconds (0 or more), was '" + value + "'");
+        }
+    }
+
+    public double decimal(String key, double fallback) {
+        String value = get(key);
+        try {
+            return value == null ? fallback : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, was '" + value + "'");
+        }
+    }
+
+    public boolean flag(String key, boolean fallback) {
+        String value = get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    /** Every property name that starts with the prefix, from all configured locations. */
+    public Set<String> namesStartingWith(String prefix) {
+        Set<String> names = new TreeSet<>();
+        properties.loadProperties(name -> name.startsWith(prefix)).stringPropertyNames().forEach(names::add);
+        return names;
+    }
+}

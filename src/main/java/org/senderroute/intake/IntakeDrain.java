@@ -1,0 +1,51 @@
+package org.senderroute.intake;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * For {@code --once}: each intake route reports here when a poll finds nothing left to take; once every
+ * configured intake has done so, the run is complete and the callback (stop the application) runs once.
+ */
+public final class IntakeDrain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeDrain.class);
+
+    private final Set<String> expected;
+    private final Set<String> drained = ConcurrentHashMap.newKeySet();
+    private volatile Runnable onDrained;
+    private volatile boolean done;
+
+    /** @param expected comma-separated names of the intakes that must all be drained */
+    public IntakeDrain(String expected) {
+        this.expected = Arrays.stream(expected.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    public void onDrained(Runnable callback) {
+        this.onDrained = callback;
+    }
+
+    public void drained(String intake) {
+        if (drained.add(intake)) {
+            LOG.info("Intake '{}' has no more files", intake);
+        }
+        if (!done && drained.containsAll(expected)) {
+            done = true;
+            Runnable callback = onDrained;
+            if (callback != null) {
+                LOG.info("Every intake is drained: stopping (--once)");
+                new Thread(callback, "once-complete").start();
+            }
+        }
+    }
+
+    public boolean isDrained() {
+        return done;
+    }
+}

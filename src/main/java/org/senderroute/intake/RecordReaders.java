@@ -1,0 +1,49 @@
+package org.senderroute.intake;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+/**
+ * Chooses the reader for an input file by its extension ({@code .csv}/{@code .txt}, {@code .json},
+ * {@code .jsonl}/{@code .ndjson}); without one of those, a file starting with '[' or '{' is read as JSON, any other as CSV.
+ */
+public final class RecordReaders {
+
+    private RecordReaders() {
+    }
+
+    public static RecordReader open(String fileName, InputStream in) throws IOException {
+        String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+            return new JsonLinesRecordReader(in);
+        }
+        if (name.endsWith(".json")) {
+            return new JsonRecordReader(in);
+        }
+        if (name.endsWith(".csv") || name.endsWith(".txt")) {
+            return new CsvRecordReader(in);
+        }
+        BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
+        return switch (firstSignificantByte(buffered)) {
+            case '[', '{' -> new JsonRecordReader(buffered);
+            default -> new CsvRecordReader(buffered);
+        };
+    }
+
+    private static int firstSignificantByte(BufferedInputStream in) throws IOException {
+        in.mark(4096);
+        try {
+            for (int i = 0; i < 4096; i++) {
+                int b = in.read();
+                if (b < 0 || !(Character.isWhitespace(b) || b == 0xEF || b == 0xBB || b == 0xBF)) {
+                    return b;
+                }
+            }
+            return -1;
+        } finally {
+            in.reset();
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package org.senderroute.kaleyra;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.senderroute.batch.SenderBatch;
+import org.senderroute.deliver.FileRun;
+import org.senderroute.intake.SenderRequest;
+import org.senderroute.validate.Failure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls that settle one batch. Kaleyra's call is all-or-nothing, so a batch may take several calls: the
+ * entries a 400 MSG134 names fail and the rest are sent again; an over-capacity reply halves the request; a 429,
+ * 5xx, timeout or dropped connection sends the same request again after a backoff. The conversation ends when
+ * every record of the batch has an outcome, written to the file's run.
+ */
+public final class KaleyraConversation {
+
+    public static final String PROPERTY = "kaleyraConversation";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KaleyraConversation.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String ALREADY_EXISTS = "already exist";
+
+    /** A request still to be made, and how many calls it already cost. */
+    private record Pending(List<SenderRequest> senders, int attemptsMade) {
+    }
+
+    private final SenderBatch batch;
+    private final FileRun run;
+    private final KaleyraAccount account;
+    private final RetryPolicy retry;
+    private final RunVerdict verdict;
+    private final Deque<Pending> queue = new ArrayDeque<>();
+    private final Set<String> outcomeUnknown = new HashSet<>();
+    private final long startNanos = System.nanoTime();
+    private Pending current;
+    private long backoffMillis;
+    private int calls;
+    private int succeeded;
+    private int failed;
+    private String lastReply = "";
+
+    KaleyraConversation(SenderBatch batch, FileRun run, KaleyraAccount account, RetryPolicy retry, RunVerdict verdict) {
+        this.batch = batch;
+        this.run = run;
+        this.account = account;
+        this.retry = retry;
+        this.verdict = verdict;
+        if (batch.hasValid()) {
+            queue.add(new Pending(batch.valid(), 0));
+        }
+    }
+
+    /** For the loop in the route: whether another call is needed. */
+    public boolean isOpen() {
+        return !queue.isEmpty();
+    }
+
+    /** For the route: whether the account's credentials were refused already, so no call may be made. */
+    public boolean isCredentialsRefused() {
+        return account.refusal() != null;
+    }
+
+    /** For the route: whether an earlier batch of the same file gave up on an unavailable API. */
+    public boolean isApiGivenUp() {
+        return run.apiUnavailable() != null;
+    }
+
+    /** For the route's delay step: how long to wait before the next call (0 unless a retry is due). */
+    public long getBackoffMillis() {
+        long wait = backoffMillis;
+        backoffMillis = 0;
+        return wait;
+    }
+
+    /** Takes the next request off the queue and returns its JSON body {@code {"data":[...]}}. */
+    public byte[] nextRequestBody() {
+        Pending next = queue.pollFirst();
+        int cap = account.capacity();
+        if (next.senders().size() > cap) {
+            queue.addFirst(new Pending(next.senders().subList(cap, next.senders().size()), 0));
+            next = new Pending(next.senders().subList(0, cap), next.attemptsMade());
+        }
+        current = new Pending(next.senders(), next.attemptsMade() + 1);
+        calls++;
+        run.callMade();
+        return body(current.senders());
+    }
+
+    /** 2xx: everything in the request was created; join each record with its {@code data[]} entry by position. */
+    public void onAccepted(KaleyraReply reply) {
+        lastReply = reply.describe();
+        List<KaleyraReply.Created> created = reply.getCreated();
+        List<SenderRequest> senders = current.senders();
+        Map<String, KaleyraReply.Created> bySender = null;
+        for (int i = 0; i < senders.size(); i++) {
+            SenderRequest r = senders.get(i);
+            KaleyraReply.Created entry = i < created.size() ? created.get(i) : null;
+            if (entry == null || !entry.sender().equalsIgnoreCase(r.sender())) {
+                if (bySender == null) {
+                    bySender = new java.util.HashMap<>();
+                    for (KaleyraReply.Created c : created) {
+                        bySender.putIfAbsent(c.sender().toUpperCase(Locale.ROOT), c);
+                    }
+                }
+                entry = bySender.get(r.sender().toUpperCase(Locale.ROOT));
+            }
+            if (entry == null) {
+                succeed(r, "", "", reply.getCode(), "accepted (" + reply.describe() + ") but the reply lists no entry for this sender");
+            } else {
+                succeed(r, entry.id(), entry.status(), entry.code(), entry.message());
+            }
+        }
+        current = null;
+    }
+
+    /**
+     * 400 MSG134: nothing was created. The entries named by index fail with Kaleyra's message; the others go
+     * back to the front of the queue as a new request. "Already exist" for a sender whose earlier call had an
+     * unknown outcome means that call created it: a success, not a failure.
+     */
+    public void onEntriesRejected(KaleyraReply reply) {
+        lastReply = reply.describe();
+        List<SenderRequest> senders = current.senders();
+        Map<Integer, String> named = reply.getRejectedEntries();
+        boolean anyNamed = named.keySet().stream().anyMatch(i -> i >= 0 && i < senders.size());
+        if (!anyNamed) {
+            for (SenderRequest r : senders) {
+                fail(r, new Failure(reply.getCode(), "Kaleyra rejected the request without naming entries: " + reply.describe()));
+            }
+            current = null;
+            return;
+        }
+        List<SenderRequest> again = new ArrayList<>(senders.size());
+        for (int i = 0; i < senders.size(); i++) {
+            SenderRequest r = senders.get(i);
+            String why = named.get(i);
+            if (why == null) {
+                again.add(r);
+            } else if (why.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS) && outcomeUnknown.contains(key(r))) {
+                succeed(r, "", "", "", "created by an earlier call of this batch whose reply was lost; Kaleyra now answers: " + why);
+            } else {
+                fail(r, new Failure(reply.getCode(), why));
+            }
+        }
+        if (!again.isEmpty()) {
+            queue.addFirst(new Pending(again, 0));
+        }
+        current = null;
+    }
+
+    /** 400 RBC192: the request was larger than the server takes; send it again in two halves. */
+    public void onOverCapacity(KaleyraReply reply) {
+        lastReply = reply.describe();
+        List<SenderRequest> senders = current.senders();
+        if (senders.size() == 1) {
+            fail(senders.get(0), new Failure(Failure.OVER_CAPACITY, "Kaleyra refused even a single sender as over capacity: "
+                    + reply.describe()));
+        } else {
+            account.overCapacityAt(senders.size());
+            int half = senders.size() / 2;
+            queue.addFirst(new Pending(senders.subList(half, senders.size()), 0));
+            queue.addFirst(new Pending(senders.subList(0, half), 0));
+        }
+        current = null;
+    }
+
+    /** 401/403: the credentials are wrong. Fail this batch and make no further call with them. */
+    public void onCredentialsRefused(KaleyraReply reply) {
+        lastReply = reply.describe();
+        account.refused(reply.describe());
+        verdict.credentialsRefused(reply.describe());
+        failEverythingLeft(Failure.AUTH_REFUSED, "not created: Kaleyra refused the account's credentials (" + reply.describe()
+                + "); check kaleyra.sid and kaleyra.api-key, then drop the failure file again");
+    }
+
+    /** Called instead of a call once the credentials are known to be refused. */
+    public void notSentCredentialsRefused() {
+        failEverythingLeft(Failure.AUTH_REFUSED, "not sent: Kaleyra refused the account's credentials earlier ("
+                + account.refusal() + "); check kaleyra.sid and kaleyra.api-key, then drop the failure file again");
+    }
+
+    /** Called instead of a call once an earlier batch of the file gave up on an unavailable API. */
+    public void notSentApiUnavailable() {
+        failEverythingLeft(Failure.API_UNAVAILABLE, "not sent: Kaleyra was unavailable for an earlier batch of this file ("
+                + run.apiUnavailable() + "); drop the failure file again later");
+    }
+
+    /** 429 or 5xx: try the same request again after a backoff, or give up when the attempts are spent. */
+    public void onRetryable(KaleyraReply reply) {
+        lastReply = reply.describe();
+        again(reply.describe(), reply.getRetryAfter(), false);
+    }
+
+    /**
+     * The call failed without a reply. When the request may have reached Kaleyra (a timeout, a connection closed
+     * after sending), its senders are remembered: an "Already exist" for them later means this call created them.
+     */
+    public void onNoReply(Exception e) {
+        boolean maybeDelivered = !(e instanceof java.net.ConnectException)
+                && !(e instanceof java.net.UnknownHostException)
+                && !(e.getClass().getSimpleName().contains("ConnectTimeout"))
+                && !(e.getClass().getSimpleName().equals("HttpHostConnectException"));
+        String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        lastReply = why;
+        again(why, null, maybeDelivered);
+    }
+
+    /** Any other reply: the records fail with the status and the start of the body. */
+    public void onUnexpected(KaleyraReply reply) {
+        lastReply = reply.describe();
+        failEverything(current.senders(), Failure.UNEXPECTED_RESPONSE, "unexpected reply from Kaleyra: " + reply.describe());
+        current = null;
+    }
+
+    private void again(String why, String retryAfter, boolean maybeDelivered) {
+        if (maybeDelivered) {
+            for (SenderRequest r : current.senders()) {
+                outcomeUnknown.add(key(r));
+            }
+        }
+        if (retry.mayRetry(current.attemptsMade())) {
+            backoffMillis = retry.delayMillis(current.attemptsMade(), retryAfter);
+            LOG.warn("{} batch {}: call {} failed ({}); retrying in {} ms", run.inputName(), batch.number(),
+                    current.attemptsMade(), why, backoffMillis);
+            queue.addFirst(current);
+        } else {
+            String message = "Kaleyra did not answer after " + current.attemptsMade() + " attempts (last: " + why
+                    + "); drop the failure file again later";
+            run.apiUnavailable(why);
+            verdict.apiUnavailable(why);
+            failEverything(current.senders(), Failure.API_UNAVAILABLE, message);
+            failEverythingLeft(Failure.API_UNAVAILABLE, message);
+        }
+        current = null;
+    }
+
+    private void failEverythingLeft(String code, String message) {
+        if (current != null) {
+            failEverything(current.senders(), code, message);
+            current = null;
+        }
+        while (!queue.isEmpty()) {
+            failEverything(queue.pollFirst().senders(), code, message);
+        }
+    }
+
+    private void failEverything(List<SenderRequest> senders, String code, String message) {
+        Failure failure = new Failure(code, message);
+        for (SenderRequest r : senders) {
+            fail(r, failure);
+        }
+    }
+
+    private void succeed(SenderRequest r, String id, String status, String code, String message) {
+        run.succeeded(r, id, status, code, message);
+        succeeded++;
+    }
+
+    private void fail(SenderRequest r, Failure failure) {
+        run.failed(r, failure);
+        failed++;
+    }
+
+    /** Writes the batch's invalid records and logs the batch's one line; called when the conversation is over. */
+    public void close() {
+        run.batchDone();
+        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        LOG.info("{} batch {}: {} sent, {} invalid -> {} succeeded, {} failed by Kaleyra or transport, {} calls, {} ms{}",
+                run.inputName(), batch.number(), batch.valid().size(), batch.rejected().size(), succeeded, failed, calls,
+                millis, calls == 0 ? "" : " (last reply: " + lastReply + ")");
+    }
+
+    private static String key(SenderRequest r) {
+        return r.sender().toUpperCase(Locale.ROOT) + "|" + r.isoCode().toLowerCase(Locale.ROOT);
+    }
+
+    private static byte[] body(List<SenderRequest> senders) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(senders.size() * 96 + 16);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("data");
+            for (SenderRequest r : senders) {
+                json.writeStartObject();
+                json.writeStringField("sender", r.sender());
+                json.writeStringField("description", r.description());
+                json.writeStringField("iso_code", r.isoCode());
+                if (r.entityId() != null) {
+                    json.writeStringField("entity_id", r.entityId());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

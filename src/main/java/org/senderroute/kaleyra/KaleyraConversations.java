@@ -1,0 +1,29 @@
+package org.senderroute.kaleyra;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.senderroute.batch.Rejected;
+import org.senderroute.batch.SenderBatch;
+import org.senderroute.deliver.FileRun;
+
+/** Starts the conversation of each batch, after reporting the batch's invalid records. */
+public final class KaleyraConversations {
+
+    public static final String ACCOUNT_PROPERTY = "kaleyraAccount";
+
+    private final RetryPolicy retry;
+    private final RunVerdict verdict;
+
+    public KaleyraConversations(RetryPolicy retry, RunVerdict verdict) {
+        this.retry = retry;
+        this.verdict = verdict;
+    }
+
+    public KaleyraConversation start(@Body SenderBatch batch, @ExchangeProperty(FileRun.PROPERTY) FileRun run,
+            @ExchangeProperty(ACCOUNT_PROPERTY) KaleyraAccount account) {
+        for (Rejected r : batch.rejected()) {
+            run.failed(r.request(), r.failure());
+        }
+        return new KaleyraConversation(batch, run, account, retry, verdict);
+    }
+}

@@ -1,0 +1,51 @@
+package org.senderroute.kaleyra;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the process as a whole must report when it ends (the exit code of a {@code --once} run): 0 when every
+ * record reached one of the two outputs in the normal way, otherwise the first fatal condition met.
+ */
+public final class RunVerdict {
+
+    public static final int OK = 0;
+    public static final int INVALID_CONFIGURATION = 1;
+    public static final int CREDENTIALS_REFUSED = 2;
+    public static final int API_UNAVAILABLE = 3;
+    public static final int FAILED = 4;
+
+    private final AtomicReference<Integer> code = new AtomicReference<>(OK);
+    private final AtomicReference<String> reason = new AtomicReference<>("");
+
+    public void credentialsRefused(String why) {
+        record(CREDENTIALS_REFUSED, "Kaleyra refused the credentials: " + why);
+    }
+
+    public void apiUnavailable(String why) {
+        record(API_UNAVAILABLE, "Kaleyra stayed unavailable after retries: " + why);
+    }
+
+    /** A file's processing failed on an error nobody planned for (it stays in the inbox's .error folder). */
+    public void fileFailed(@org.apache.camel.Header("CamelFileName") String file,
+            @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception e) {
+        failed("processing of " + file + " failed: " + e);
+    }
+
+    public void failed(String why) {
+        record(FAILED, why);
+    }
+
+    private void record(int exitCode, String why) {
+        if (code.compareAndSet(OK, exitCode)) {
+            reason.set(why);
+        }
+    }
+
+    public int exitCode() {
+        return code.get();
+    }
+
+    public String reason() {
+        return reason.get();
+    }
+}

@@ -1,0 +1,27 @@
+package org.senderroute.validate;
+
+import org.senderroute.intake.SenderRequest;
+
+/** Validation of the records of one file: the record rules, then "the same sender and iso_code again". */
+public final class FileValidation {
+
+    private final SenderValidator validator;
+    private final SeenSenders seen = new SeenSenders();
+
+    FileValidation(SenderValidator validator) {
+        this.validator = validator;
+    }
+
+    /** @return null when the record may be sent, otherwise why not */
+    public Failure check(SenderRequest r) {
+        Failure failure = validator.check(r);
+        if (failure != null) {
+            return failure;
+        }
+        if (!seen.add(r.sender(), r.isoCode())) {
+            return new Failure(Failure.DUPLICATE_IN_FILE, "sender " + r.sender() + " for iso_code " + r.isoCode()
+                    + " appears earlier in this file; only the first is sent");
+        }
+        return null;
+    }
+}

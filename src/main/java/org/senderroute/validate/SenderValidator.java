@@ -1,0 +1,55 @@
+package org.senderroute.validate;
+
+import org.senderroute.intake.SenderRequest;
+
+/**
+ * Checks one record against the rules Kaleyra is documented to enforce, so that records it would reject never
+ * leave the machine. Stateless; the per-file duplicate check lives in {@link FileValidation}.
+ */
+public final class SenderValidator {
+
+    private final ValidationRules rules;
+
+    public SenderValidator(ValidationRules rules) {
+        this.rules = rules;
+    }
+
+    /** A fresh validation for one file (it remembers the senders seen so far in that file). */
+    public FileValidation forFile() {
+        return new FileValidation(this);
+    }
+
+    /** @return null when the record may be sent, otherwise the first reason it may not */
+    public Failure check(SenderRequest r) {
+        if (!r.readable()) {
+            return new Failure(Failure.PARSE_ERROR, r.parseProblem());
+        }
+        if (r.sender() == null) {
+            return new Failure(Failure.MISSING_SENDER, "sender is missing");
+        }
+        if (r.description() == null) {
+            return new Failure(Failure.MISSING_DESCRIPTION, "description is missing");
+        }
+        if (r.isoCode() == null) {
+            return new Failure(Failure.MISSING_ISO_CODE, "iso_code is missing (an ISO 3166-1 alpha-2 country code such as in)");
+        }
+        if (!rules.knownIsoCode(r.isoCode())) {
+            return new Failure(Failure.INVALID_ISO_CODE, "iso_code '" + r.isoCode()
+                    + "' is not an ISO 3166-1 alpha-2 country code accepted here");
+        }
+        CountryRule rule = rules.forCountry(r.isoCode());
+        if (!rule.senderPattern().matcher(r.sender()).matches()) {
+            return new Failure(Failure.INVALID_SENDER, "sender '" + r.sender() + "' (" + r.sender().length()
+                    + " characters) must be " + rule.senderHint() + " for iso_code " + r.isoCode());
+        }
+        if (r.entityId() == null) {
+            if (rule.entityRequired()) {
+                return new Failure(Failure.MISSING_ENTITY_ID, "entity_id (the DLT entity id, " + rule.entityHint()
+                        + ") is required for iso_code " + r.isoCode());
+            }
+        } else if (!rule.entityPattern().matcher(r.entityId()).matches()) {
+            return new Failure(Failure.INVALID_ENTITY_ID, "entity_id '" + r.entityId() + "' must be " + rule.entityHint());
+        }
+        return null;
+    }
+}
