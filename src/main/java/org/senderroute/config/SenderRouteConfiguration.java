@@ -46,8 +46,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         KaleyraAccount account = KaleyraAccount.configure("kaleyra", settings.get("kaleyra.sid"),
                 settings.get("kaleyra.api-key"), settings.get("kaleyra.pod", "in"), baseUrl,
                 settings.get("kaleyra.sender-path", "/messages/sender"));
-        LOG.info("Kaleyra account: sid {}, sending to {}{}", account.maskedSid(), account.baseUrl(), "/v1/<sid>"
-                + account.requestPath().substring(("/v1/" + account.sid()).length()));
+        LOG.info("Kaleyra account: {}", account);
 
         int batchSize = settings.integer("sender.batch.size", 5000, 1, 5000);
         ValidationRules rules = ValidationRules.from(settings::get,

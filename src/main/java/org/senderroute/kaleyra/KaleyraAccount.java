@@ -84,18 +84,8 @@ public final class KaleyraAccount {
         return sid;
     }
 
-    public String apiKey() {
-        return apiKey;
-    }
 
-    public String baseUrl() {
-        return baseUrl;
-    }
 
-    /** The request path, SID included: {@code /v1/{sid}/messages/sender}. */
-    public String requestPath() {
-        return "/v1/" + sid + senderPath;
-    }
 
     /** For the routes: {@code ${exchangeProperty.kaleyraAccount.apiKey}}. */
     public String getApiKey() {
@@ -108,8 +98,9 @@ public final class KaleyraAccount {
     }
 
     /** For the routes: the path of the call, SID included. */
+    /** For the routes: the request path, SID included: {@code /v1/{sid}/messages/sender}. */
     public String getRequestPath() {
-        return requestPath();
+        return "/v1/" + sid + senderPath;
     }
 
     public String maskedSid() {

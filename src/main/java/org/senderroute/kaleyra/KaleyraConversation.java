@@ -243,7 +243,6 @@ public final class KaleyraConversation {
                     + "); drop the failure file again later";
             run.apiUnavailable(why);
             verdict.apiUnavailable(why);
-            failEverything(current.senders(), Failure.API_UNAVAILABLE, message);
             failEverythingLeft(Failure.API_UNAVAILABLE, message);
         }
         current = null;

@@ -1,0 +1,191 @@
+package org.senderroute.route;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.senderroute.sandbox.KaleyraSandbox;
+import org.senderroute.sandbox.SandboxSettings;
+import org.senderroute.testsupport.RouteHarness;
+import org.senderroute.testsupport.SenderFiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Batches, and the routing of every kind of reply, against the sandbox over HTTP. */
+class KaleyraCallsTest {
+
+    @TempDir
+    Path dir;
+    KaleyraSandbox sandbox;
+    RouteHarness app;
+
+    void start(SandboxSettings settings, Map<String, String> overrides) {
+        sandbox = new KaleyraSandbox(settings).start();
+        app = RouteHarness.start(dir, sandbox, overrides);
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    @Test
+    void batchesAreBoundedAndTheLastPartialBatchGoesOutWhenTheFileEnds() {
+        start(SandboxSettings.defaults(), Map.of());
+        app.drop("big.csv", SenderFiles.csv(12_345));
+        app.awaitTaken("big.csv", Duration.ofSeconds(60));
+
+        assertThat(sandbox.requestSizes()).containsExactly(5000, 5000, 2345);
+        assertThat(sandbox.createdCount()).isEqualTo(12_345);
+        assertThat(app.failureRows("big")).isEmpty();
+        app.assertEveryRecordOnce("big", 12_345);
+    }
+
+    @Test
+    void msg134FailsTheNamedEntriesAndResubmitsTheRest() {
+        start(SandboxSettings.defaults().withPreRegistered("in:" + SenderFiles.sender(1), "in:" + SenderFiles.sender(8),
+                "in:" + SenderFiles.sender(20)), Map.of());
+        app.drop("partial.csv", SenderFiles.csv(20));
+        app.awaitTaken("partial.csv");
+
+        assertThat(RouteHarness.byRecord(app.failureRows("partial"), "error_message"))
+                .containsOnlyKeys("1", "8", "20").allSatisfy((k, v) -> assertThat(v).isEqualTo("Sender ID Already exist."));
+        assertThat(app.successRows("partial")).hasSize(17).allSatisfy(r -> assertThat(r.get("kaleyra_id")).isNotBlank());
+        assertThat(sandbox.requestSizes()).containsExactly(20, 17);
+        app.assertEveryRecordOnce("partial", 20);
+    }
+
+    @Test
+    void msg134IsResubmittedUntilNothingIsLeftWhenEveryRoundNamesOthers() {
+        start(SandboxSettings.defaults(), Map.of());
+        // every other round the sandbox rejects a different entry: first a bad one, then an already existing one
+        sandbox.faults().failNext(1, 400, """
+                {"code":"MSG134","message":"Sender IDs not created","data":[],
+                 "error":{"2":{"sender":"Sender ID Already exist.","sender_name":"X"},"4":{"sender":"Sender ID has to be registered and it can only be 6 character","sender_name":"Y"}}}""", null);
+        sandbox.faults().failNext(1, 400, """
+                {"code":"MSG134","message":"Sender IDs not created","data":[],"error":{"0":{"sender":"Sender ID Already exist.","sender_name":"Z"}}}""", null);
+        app.drop("rounds.csv", SenderFiles.csv(6));
+        app.awaitTaken("rounds.csv");
+
+        // round 1 names records 3 and 5; round 2 (records 1,2,4,6) names its index 0 = record 1
+        assertThat(RouteHarness.byRecord(app.failureRows("rounds"), "error_code")).containsOnlyKeys("1", "3", "5");
+        assertThat(app.successRows("rounds")).extracting(r -> r.get("record")).containsExactlyInAnyOrder("2", "4", "6");
+        assertThat(sandbox.requestSizes()).containsExactly(6, 4, 3);
+        app.assertEveryRecordOnce("rounds", 6);
+    }
+
+    @Test
+    void overCapacityHalvesTheRequestUntilTheServerTakesIt() {
+        start(SandboxSettings.defaults().withCapacity(700), Map.of("sender.batch.size", "5000"));
+        app.drop("capacity.csv", SenderFiles.csv(6000));
+        app.awaitTaken("capacity.csv", Duration.ofSeconds(60));
+
+        assertThat(sandbox.createdCount()).isEqualTo(6000);
+        assertThat(app.failureRows("capacity")).isEmpty();
+        List<Integer> accepted = sandbox.requestSizes().stream().filter(n -> n <= 700).toList();
+        assertThat(accepted.stream().mapToInt(Integer::intValue).sum()).isEqualTo(6000);
+        // learnt after the first batch: the second batch goes straight out in requests the server takes
+        assertThat(sandbox.requestSizes()).containsSubsequence(5000, 2500, 1250, 625);
+        assertThat(sandbox.requestSizes().subList(sandbox.requestSizes().size() - 2, sandbox.requestSizes().size()))
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(625));
+        app.assertEveryRecordOnce("capacity", 6000);
+    }
+
+    @Test
+    void refusedCredentialsFailEveryRecordWithoutARetryStorm() {
+        start(SandboxSettings.defaults().withApiKey("the-real-key-000000"), Map.of("kaleyra.api-key", "a-wrong-key-0000000",
+                "sender.batch.size", "10"));
+        app.drop("auth.csv", SenderFiles.csv(35));
+        app.awaitTaken("auth.csv");
+
+        assertThat(sandbox.postCalls()).isEqualTo(1);
+        assertThat(app.failureRows("auth")).hasSize(35).allSatisfy(r -> {
+            assertThat(r.get("error_code")).isEqualTo("AUTH_REFUSED");
+            assertThat(r.get("error_message")).contains("401", "RBC001", "kaleyra.api-key");
+        });
+        app.assertEveryRecordOnce("auth", 35);
+    }
+
+    @Test
+    void a503IsRetriedThenSucceeds() {
+        start(SandboxSettings.defaults(), Map.of());
+        sandbox.faults().failNext(1, 503, "{\"code\":\"RBC500\",\"message\":\"Service unavailable\"}", null);
+        app.drop("flaky.csv", SenderFiles.csv(5));
+        app.awaitTaken("flaky.csv");
+
+        assertThat(sandbox.postCalls()).isEqualTo(2);
+        assertThat(app.successRows("flaky")).hasSize(5);
+        assertThat(app.failureRows("flaky")).isEmpty();
+    }
+
+    @Test
+    void a429WaitsForRetryAfter() {
+        start(SandboxSettings.defaults(), Map.of());
+        sandbox.faults().failNext(1, 429, "{\"code\":\"RBC429\",\"message\":\"Too many requests\"}", 2);
+        long started = System.nanoTime();
+        app.drop("slow.csv", SenderFiles.csv(3));
+        app.awaitTaken("slow.csv");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(app.successRows("slow")).hasSize(3);
+    }
+
+    @Test
+    void serverErrorsThatOutlastTheRetriesFailTheRecordsAsTransient() {
+        start(SandboxSettings.defaults(), Map.of("sender.http.retry.max-attempts", "3", "sender.batch.size", "4"));
+        sandbox.faults().failNext(10, 502, "<html>bad gateway</html>", null);
+        app.drop("down.csv", SenderFiles.csv(10));
+        app.awaitTaken("down.csv");
+
+        assertThat(sandbox.postCalls()).as("3 attempts for the first batch, none for the rest of the file").isEqualTo(3);
+        assertThat(app.failureRows("down")).hasSize(10).allSatisfy(r -> assertThat(r.get("error_code")).isEqualTo("API_UNAVAILABLE"));
+        assertThat(app.failureRows("down").get(0).get("error_message")).contains("HTTP 502", "bad gateway", "3 attempts");
+        app.assertEveryRecordOnce("down", 10);
+    }
+
+    @Test
+    void aDroppedConnectionIsRetried() {
+        start(SandboxSettings.defaults(), Map.of());
+        sandbox.faults().dropConnectionNext(1);
+        app.drop("dropped.csv", SenderFiles.csv(4));
+        app.awaitTaken("dropped.csv");
+
+        assertThat(sandbox.postCalls()).isEqualTo(2);
+        assertThat(app.successRows("dropped")).hasSize(4).allSatisfy(r -> assertThat(r.get("kaleyra_id")).isNotBlank());
+    }
+
+    @Test
+    void aTimedOutCallThatCreatedTheSendersDoesNotTurnThemIntoFailures() {
+        start(SandboxSettings.defaults(), Map.of("sender.http.response-timeout", "500"));
+        sandbox.faults().createThenAnswerLateNext(1, Duration.ofSeconds(2));
+        app.drop("late.csv", SenderFiles.csv(3));
+        app.awaitTaken("late.csv");
+
+        assertThat(app.failureRows("late")).isEmpty();
+        assertThat(app.successRows("late")).hasSize(3).allSatisfy(r ->
+                assertThat(r.get("message")).contains("created by an earlier call"));
+        assertThat(sandbox.createdCount()).isEqualTo(3);
+    }
+
+    @Test
+    void anUnexpectedReplyFailsTheRecordsWithStatusAndBody() {
+        start(SandboxSettings.defaults(), Map.of());
+        sandbox.faults().failNext(1, 418, "I'm a teapot", null);
+        app.drop("odd.csv", SenderFiles.csv(2));
+        app.awaitTaken("odd.csv");
+
+        assertThat(app.failureRows("odd")).hasSize(2).allSatisfy(r -> {
+            assertThat(r.get("error_code")).isEqualTo("UNEXPECTED_RESPONSE");
+            assertThat(r.get("error_message")).contains("HTTP 418", "teapot");
+        });
+    }
+}

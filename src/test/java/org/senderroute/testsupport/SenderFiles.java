@@ -1,0 +1,22 @@
+package org.senderroute.testsupport;
+
+/** Builds input files of generated, valid Indian sender requests. */
+public final class SenderFiles {
+
+    private SenderFiles() {
+    }
+
+    /** A 6-character sender unique for i (base 36, prefixed with letters). */
+    public static String sender(int i) {
+        String code = Integer.toString(i, 36).toUpperCase();
+        return ("SX" + "0000".substring(Math.min(4, code.length())) + code).substring(0, 6);
+    }
+
+    public static String csv(int records) {
+        StringBuilder s = new StringBuilder("sender,description,iso_code,entity_id\n");
+        for (int i = 1; i <= records; i++) {
+            s.append(sender(i)).append(",Generated sender ").append(i).append(",in,").append(100000000000L + i).append('\n');
+        }
+        return s.toString();
+    }
+}
