@@ -67,6 +67,14 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict));
         registry.bind("kaleyraReplies", new KaleyraReplies());
-        registry.bind("intakeDrain", new IntakeDrain(intakes));
+        String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
+                + withoutQuery(settings.get("sender.output.failure", ""));
+        registry.bind("intakeDrain", new IntakeDrain(intakes, outputs));
+    }
+
+    /** An endpoint URI without its options (which may hold a password), for log lines. */
+    static String withoutQuery(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
     }
 }

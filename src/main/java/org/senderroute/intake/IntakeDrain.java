@@ -20,9 +20,14 @@ public final class IntakeDrain {
     private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private volatile Runnable onDrained;
     private volatile boolean done;
+    private final String outputs;
 
-    /** @param expected comma-separated names of the intakes that must all be drained */
-    public IntakeDrain(String expected) {
+    /**
+     * @param expected comma-separated names of the intakes that must all be drained
+     * @param outputs  where the outputs go, said in the last line of a --once run
+     */
+    public IntakeDrain(String expected, String outputs) {
+        this.outputs = outputs;
         this.expected = Arrays.stream(expected.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
@@ -39,7 +44,7 @@ public final class IntakeDrain {
             done = true;
             Runnable callback = onDrained;
             if (callback != null) {
-                LOG.info("Every intake is drained: stopping (--once)");
+                LOG.info("Every intake is drained: stopping (--once). {}", outputs);
                 new Thread(callback, "once-complete").start();
             }
         }

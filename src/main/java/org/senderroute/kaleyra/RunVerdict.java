@@ -2,6 +2,11 @@ package org.senderroute.kaleyra;
 
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.senderroute.deliver.FileRun;
+
 /**
  * What the process as a whole must report when it ends (the exit code of a {@code --once} run): 0 when every
  * record reached one of the two outputs in the normal way, otherwise the first fatal condition met.
@@ -25,10 +30,15 @@ public final class RunVerdict {
         record(API_UNAVAILABLE, "Kaleyra stayed unavailable after retries: " + why);
     }
 
-    /** A file's processing failed on an error nobody planned for (it stays in the inbox's .error folder). */
-    public void fileFailed(@org.apache.camel.Header("CamelFileName") String file,
-            @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception e) {
-        failed("processing of " + file + " failed: " + e);
+    /**
+     * A file's processing failed on an error nobody planned for: the file goes to the inbox's .error folder and the
+     * rows already staged stay in the work directory.
+     */
+    public void fileFailed(@ExchangeProperty(FileRun.PROPERTY) FileRun run, @Header("CamelFileName") String name,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+        String file = run != null ? run.inputName() : name;
+        String staged = run != null ? " (rows already settled are kept in " + run.successFile().getParent() + ")" : "";
+        failed("processing of " + file + " failed: " + e + staged);
     }
 
     public void failed(String why) {
