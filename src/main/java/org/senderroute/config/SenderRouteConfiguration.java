@@ -59,7 +59,12 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         RunVerdict verdict = new RunVerdict();
         String intakes = settings.flag("sender.sftp.enabled", false) ? "directory,sftp" : "directory";
 
+        int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 4, 1, 64);
+        settings.integer("sender.http.max-requests-per-second", 10, 1, 100_000);
+
         registry.bind("runVerdict", verdict);
+        registry.bind("kaleyraCallPool", CallPool.start(context, concurrentCalls));
+        registry.bind("callSlots", new org.senderroute.kaleyra.CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", new KaleyraAccounts(account));
         registry.bind("credentialsEnricher", new CredentialsEnricher());
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules), batchSize));

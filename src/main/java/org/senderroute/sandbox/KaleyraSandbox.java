@@ -63,6 +63,8 @@ public final class KaleyraSandbox implements AutoCloseable {
     private final byte[] apiKey;
 
     private final AtomicInteger postCalls = new AtomicInteger();
+    private final AtomicInteger postsInFlight = new AtomicInteger();
+    private final AtomicInteger maxPostsInFlight = new AtomicInteger();
     private final List<Integer> requestSizes = new ArrayList<>();
 
     private final Object lifecycle = new Object();
@@ -181,6 +183,11 @@ public final class KaleyraSandbox implements AutoCloseable {
         return postCalls.get();
     }
 
+    /** The largest number of POSTs that were being served at the same time. */
+    public int maxConcurrentPosts() {
+        return maxPostsInFlight.get();
+    }
+
     /** Sizes of the {@code data} arrays of POSTs to the sender paths whose body could be read, in arrival order. */
     public List<Integer> requestSizes() {
         synchronized (requestSizes) {
@@ -200,12 +207,17 @@ public final class KaleyraSandbox implements AutoCloseable {
         synchronized (requestSizes) {
             requestSizes.clear();
             postCalls.set(0);
+            maxPostsInFlight.set(0);
         }
     }
 
     private void handle(HttpExchange exchange) {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
+        boolean post = "POST".equals(method);
+        if (post) {
+            maxPostsInFlight.accumulateAndGet(postsInFlight.incrementAndGet(), Math::max);
+        }
         try {
             handle(exchange, method, path);
         } catch (InterruptedException e) {
@@ -221,6 +233,9 @@ public final class KaleyraSandbox implements AutoCloseable {
                 // the response was already started or the connection is gone
             }
         } finally {
+            if (post) {
+                postsInFlight.decrementAndGet();
+            }
             exchange.close();
         }
     }
