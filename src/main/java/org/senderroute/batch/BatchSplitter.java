@@ -45,8 +45,8 @@ public final class BatchSplitter {
     }
 
     /** The batches of the file in the message body; a file that cannot be read is recorded on the run, not thrown. */
-    public Iterator<SenderBatch> batches(@Body InputStream body, @ExchangeProperty(FileRun.PROPERTY) FileRun run)
-    {
+    public Iterator<SenderBatch> batches(@Body InputStream body, @ExchangeProperty(FileRun.PROPERTY) FileRun run,
+            org.apache.camel.CamelContext context) {
         RecordReader reader;
         try {
             reader = RecordReaders.open(run.inputName(), body);
@@ -55,19 +55,21 @@ public final class BatchSplitter {
             return java.util.Collections.emptyIterator();
         }
         run.format(reader.format());
-        return new Batches(reader, validator.forFile(), run);
+        return new Batches(reader, validator.forFile(), run, context);
     }
 
     private final class Batches implements Iterator<SenderBatch>, Closeable {
         private final RecordReader reader;
         private final FileValidation validation;
         private final FileRun run;
+        private final org.apache.camel.CamelContext context;
         private SenderBatch next;
         private int number;
         private long lastRecord;
         private boolean ended;
 
-        Batches(RecordReader reader, FileValidation validation, FileRun run) {
+        Batches(RecordReader reader, FileValidation validation, FileRun run, org.apache.camel.CamelContext context) {
+            this.context = context;
             this.reader = reader;
             this.validation = validation;
             this.run = run;
@@ -75,6 +77,10 @@ public final class BatchSplitter {
 
         @Override
         public boolean hasNext() {
+            if (next == null && !ended && (context.isStopping() || context.isStopped())) {
+                run.interrupt();
+                end();
+            }
             if (next == null && !ended) {
                 next = collect();
             }

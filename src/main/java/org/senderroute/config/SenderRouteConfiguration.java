@@ -18,6 +18,9 @@ import org.senderroute.kaleyra.KaleyraReplies;
 import org.senderroute.kaleyra.KaleyraReplyParser;
 import org.senderroute.kaleyra.RetryPolicy;
 import org.senderroute.kaleyra.RunVerdict;
+import org.senderroute.ledger.FileLedger;
+import org.senderroute.ledger.LedgerDatabase;
+import org.senderroute.ledger.SenderLedger;
 import org.senderroute.validate.SenderValidator;
 import org.senderroute.validate.ValidationRules;
 import org.slf4j.Logger;
@@ -68,9 +71,13 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraAccounts", new KaleyraAccounts(account));
         registry.bind("credentialsEnricher", new CredentialsEnricher());
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules), batchSize));
-        registry.bind("fileRuns", new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC()));
+        LedgerDatabase ledger = LedgerLauncher.start(context, settings);
+        registry.bind("fileRuns", new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
+                new FileLedger(ledger)));
+        registry.bind("senderLedger", new SenderLedger(ledger));
+        registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
-        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict));
+        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, new SenderLedger(ledger)));
         registry.bind("kaleyraReplies", new KaleyraReplies());
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
                 + withoutQuery(settings.get("sender.output.failure", ""));

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.senderroute.intake.SenderRequest;
+import org.senderroute.ledger.FileLedger;
 import org.senderroute.validate.Failure;
 
 /**
@@ -23,6 +24,7 @@ public final class FileRun {
     static final String[] FAILURE_COLUMNS = {"record", "sender", "description", "iso_code", "entity_id", "error_code",
         "error_message"};
 
+    private final FileLedger.Visit visit;
     private final String inputName;
     private final String baseName;
     private final String outputStem;
@@ -35,8 +37,10 @@ public final class FileRun {
     private long batches;
     private String unreadable;
     private volatile String apiUnavailable;
+    private volatile boolean interrupted;
 
-    FileRun(String inputName, String baseName, String outputStem, Path stagingDir) {
+    FileRun(String inputName, String baseName, String outputStem, Path stagingDir, FileLedger.Visit visit) {
+        this.visit = visit;
         this.inputName = inputName;
         this.baseName = baseName;
         this.outputStem = outputStem;
@@ -46,6 +50,21 @@ public final class FileRun {
 
     public String inputName() {
         return inputName;
+    }
+
+    /** What the file ledger said when the file was taken; null when the input was not a local file. */
+    public FileLedger.Visit visit() {
+        return visit;
+    }
+
+    /** The same name and content were processed before: the file is not processed again. */
+    public boolean isDuplicate() {
+        return visit != null && visit.alreadyDone();
+    }
+
+    public String duplicateNote() {
+        return inputName + " has the same name and content as a file processed on " + visit.doneAt()
+                + ": not processed again (" + visit.summary() + ")";
     }
 
     public String baseName() {
@@ -84,6 +103,15 @@ public final class FileRun {
 
     public String apiUnavailable() {
         return apiUnavailable;
+    }
+
+    /** The application is stopping: no further batch of this file is started. */
+    public void interrupt() {
+        interrupted = true;
+    }
+
+    public boolean isInterrupted() {
+        return interrupted;
     }
 
     public synchronized void callMade() {

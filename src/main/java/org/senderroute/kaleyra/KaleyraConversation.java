@@ -17,6 +17,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRun;
 import org.senderroute.intake.SenderRequest;
+import org.senderroute.ledger.LedgerEntry;
+import org.senderroute.ledger.SenderLedger;
 import org.senderroute.validate.Failure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ public final class KaleyraConversation {
     private static final Logger LOG = LoggerFactory.getLogger(KaleyraConversation.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final String ALREADY_EXISTS = "already exist";
+    private static final String LOST_REPLY = "created by an earlier call whose reply was lost";
 
     /** A request still to be made, and how many calls it already cost. */
     private record Pending(List<SenderRequest> senders, int attemptsMade) {
@@ -44,6 +47,7 @@ public final class KaleyraConversation {
     private final KaleyraAccount account;
     private final RetryPolicy retry;
     private final RunVerdict verdict;
+    private final SenderLedger ledger;
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Set<String> outcomeUnknown = new HashSet<>();
     private final long startNanos = System.nanoTime();
@@ -54,14 +58,42 @@ public final class KaleyraConversation {
     private int failed;
     private String lastReply = "";
 
-    KaleyraConversation(SenderBatch batch, FileRun run, KaleyraAccount account, RetryPolicy retry, RunVerdict verdict) {
+    KaleyraConversation(SenderBatch batch, FileRun run, KaleyraAccount account, RetryPolicy retry, RunVerdict verdict,
+            SenderLedger ledger) {
         this.batch = batch;
         this.run = run;
         this.account = account;
         this.retry = retry;
         this.verdict = verdict;
-        if (batch.hasValid()) {
-            queue.add(new Pending(batch.valid(), 0));
+        this.ledger = ledger;
+    }
+
+    /**
+     * Consults the ledger before anything is sent: a sender it records as created is a success row at once (never
+     * sent twice); one still pending from an earlier call whose reply was lost is sent again, and an "Already
+     * exist" for it will mean that earlier call created it.
+     */
+    void begin() {
+        if (!batch.hasValid()) {
+            return;
+        }
+        Map<String, LedgerEntry> known = ledger.lookup(account.sid(), batch.valid());
+        List<SenderRequest> toSend = new ArrayList<>(batch.valid().size());
+        for (SenderRequest r : batch.valid()) {
+            LedgerEntry entry = known.get(SenderLedger.key(r));
+            if (entry != null && entry.created()) {
+                succeed(r, entry.kaleyraId(), "", "", "registered earlier by this module on " + entry.updatedAt()
+                        + (entry.sourceFile().isEmpty() ? "" : " (from " + entry.sourceFile() + ")")
+                        + (entry.kaleyraId().isEmpty() ? "; Kaleyra's id was not in its reply" : ""));
+                continue;
+            }
+            if (entry != null && entry.pending()) {
+                outcomeUnknown.add(key(r));
+            }
+            toSend.add(r);
+        }
+        if (!toSend.isEmpty()) {
+            queue.add(new Pending(toSend, 0));
         }
     }
 
@@ -96,6 +128,7 @@ public final class KaleyraConversation {
             next = new Pending(next.senders().subList(0, cap), next.attemptsMade());
         }
         current = new Pending(next.senders(), next.attemptsMade() + 1);
+        ledger.pending(account.sid(), run.inputName(), current.senders());
         calls++;
         run.callMade();
         return body(current.senders());
@@ -104,28 +137,44 @@ public final class KaleyraConversation {
     /** 2xx: everything in the request was created; join each record with its {@code data[]} entry by position. */
     public void onAccepted(KaleyraReply reply) {
         lastReply = reply.describe();
-        List<KaleyraReply.Created> created = reply.getCreated();
         List<SenderRequest> senders = current.senders();
+        List<KaleyraReply.Created> entries = matchByPosition(senders, reply.getCreated());
+        Map<SenderRequest, String> ids = new java.util.HashMap<>();
+        for (int i = 0; i < senders.size(); i++) {
+            ids.put(senders.get(i), entries.get(i) == null ? "" : entries.get(i).id());
+        }
+        ledger.created(account.sid(), run.inputName(), ids, reply.getCode());
+        for (int i = 0; i < senders.size(); i++) {
+            KaleyraReply.Created entry = entries.get(i);
+            if (entry == null) {
+                succeed(senders.get(i), "", "", reply.getCode(), "accepted (" + reply.describe()
+                        + ") but the reply lists no entry for this sender");
+            } else {
+                succeed(senders.get(i), entry.id(), entry.status(), entry.code(), entry.message());
+            }
+        }
+        current = null;
+    }
+
+    /** The reply's entry for each sender: the one at the same position, or else the one naming the sender. */
+    private static List<KaleyraReply.Created> matchByPosition(List<SenderRequest> senders, List<KaleyraReply.Created> created) {
+        List<KaleyraReply.Created> matched = new ArrayList<>(senders.size());
         Map<String, KaleyraReply.Created> bySender = null;
         for (int i = 0; i < senders.size(); i++) {
-            SenderRequest r = senders.get(i);
+            String sender = senders.get(i).sender();
             KaleyraReply.Created entry = i < created.size() ? created.get(i) : null;
-            if (entry == null || !entry.sender().equalsIgnoreCase(r.sender())) {
+            if (entry == null || !entry.sender().equalsIgnoreCase(sender)) {
                 if (bySender == null) {
                     bySender = new java.util.HashMap<>();
                     for (KaleyraReply.Created c : created) {
                         bySender.putIfAbsent(c.sender().toUpperCase(Locale.ROOT), c);
                     }
                 }
-                entry = bySender.get(r.sender().toUpperCase(Locale.ROOT));
+                entry = bySender.get(sender.toUpperCase(Locale.ROOT));
             }
-            if (entry == null) {
-                succeed(r, "", "", reply.getCode(), "accepted (" + reply.describe() + ") but the reply lists no entry for this sender");
-            } else {
-                succeed(r, entry.id(), entry.status(), entry.code(), entry.message());
-            }
+            matched.add(entry);
         }
-        current = null;
+        return matched;
     }
 
     /**
@@ -146,17 +195,25 @@ public final class KaleyraConversation {
             return;
         }
         List<SenderRequest> again = new ArrayList<>(senders.size());
+        Map<SenderRequest, String> ours = new java.util.LinkedHashMap<>();
+        Map<SenderRequest, String> rejected = new java.util.LinkedHashMap<>();
         for (int i = 0; i < senders.size(); i++) {
             SenderRequest r = senders.get(i);
             String why = named.get(i);
             if (why == null) {
                 again.add(r);
             } else if (why.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS) && outcomeUnknown.contains(key(r))) {
-                succeed(r, "", "", "", "created by an earlier call of this batch whose reply was lost; Kaleyra now answers: " + why);
+                ours.put(r, "");
             } else {
-                fail(r, new Failure(reply.getCode(), why));
+                rejected.put(r, why);
             }
         }
+        ledger.created(account.sid(), run.inputName(), ours, LOST_REPLY);
+        ledger.rejected(account.sid(), run.inputName(), rejected);
+        ours.keySet().forEach(r -> succeed(r, "", "", "", LOST_REPLY + "; Kaleyra now answers: " + named.values().stream()
+                .filter(m -> m.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS)).findFirst().orElse("")
+                + " (its id is not known: Kaleyra gives no way to read a sender back)"));
+        rejected.forEach((r, why) -> fail(r, new Failure(reply.getCode(), why)));
         if (!again.isEmpty()) {
             queue.addFirst(new Pending(again, 0));
         }
@@ -182,6 +239,7 @@ public final class KaleyraConversation {
     /** 401/403: the credentials are wrong. Fail this batch and make no further call with them. */
     public void onCredentialsRefused(KaleyraReply reply) {
         lastReply = reply.describe();
+        ledger.notCreated(account.sid(), current.senders());
         account.refused(reply.describe());
         verdict.credentialsRefused(reply.describe());
         failEverythingLeft(Failure.AUTH_REFUSED, "not created: Kaleyra refused the account's credentials (" + reply.describe()
@@ -203,7 +261,11 @@ public final class KaleyraConversation {
     /** 429 or 5xx: try the same request again after a backoff, or give up when the attempts are spent. */
     public void onRetryable(KaleyraReply reply) {
         lastReply = reply.describe();
-        again(reply.describe(), reply.getRetryAfter(), false);
+        boolean mayHaveBeenProcessed = reply.getStatus() >= 500 && reply.getStatus() != 503;
+        if (!mayHaveBeenProcessed) {
+            ledger.notCreated(account.sid(), current.senders());
+        }
+        again(reply.describe(), reply.getRetryAfter(), mayHaveBeenProcessed);
     }
 
     /**
@@ -223,6 +285,9 @@ public final class KaleyraConversation {
     /** Any other reply: the records fail with the status and the start of the body. */
     public void onUnexpected(KaleyraReply reply) {
         lastReply = reply.describe();
+        if (reply.getStatus() >= 400 && reply.getStatus() < 500) {
+            ledger.notCreated(account.sid(), current.senders());
+        }
         failEverything(current.senders(), Failure.UNEXPECTED_RESPONSE, "unexpected reply from Kaleyra: " + reply.describe());
         current = null;
     }
@@ -240,7 +305,8 @@ public final class KaleyraConversation {
             queue.addFirst(current);
         } else {
             String message = "Kaleyra did not answer after " + current.attemptsMade() + " attempts (last: " + why
-                    + "); drop the failure file again later";
+                    + "); drop the failure file again later" + (outcomeUnknown.contains(key(current.senders().get(0)))
+                    ? " (a call may have created some: the ledger keeps them pending and tells at the next attempt)" : "");
             run.apiUnavailable(why);
             verdict.apiUnavailable(why);
             failEverythingLeft(Failure.API_UNAVAILABLE, message);

@@ -5,6 +5,7 @@ import org.apache.camel.ExchangeProperty;
 import org.senderroute.batch.Rejected;
 import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRun;
+import org.senderroute.ledger.SenderLedger;
 
 /** Starts the conversation of each batch, after reporting the batch's invalid records. */
 public final class KaleyraConversations {
@@ -13,10 +14,12 @@ public final class KaleyraConversations {
 
     private final RetryPolicy retry;
     private final RunVerdict verdict;
+    private final SenderLedger ledger;
 
-    public KaleyraConversations(RetryPolicy retry, RunVerdict verdict) {
+    public KaleyraConversations(RetryPolicy retry, RunVerdict verdict, SenderLedger ledger) {
         this.retry = retry;
         this.verdict = verdict;
+        this.ledger = ledger;
     }
 
     public KaleyraConversation start(@Body SenderBatch batch, @ExchangeProperty(FileRun.PROPERTY) FileRun run,
@@ -24,6 +27,8 @@ public final class KaleyraConversations {
         for (Rejected r : batch.rejected()) {
             run.failed(r.request(), r.failure());
         }
-        return new KaleyraConversation(batch, run, account, retry, verdict);
+        KaleyraConversation conversation = new KaleyraConversation(batch, run, account, retry, verdict, ledger);
+        conversation.begin();
+        return conversation;
     }
 }

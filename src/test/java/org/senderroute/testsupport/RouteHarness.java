@@ -58,6 +58,7 @@ public final class RouteHarness implements AutoCloseable {
         p.setProperty("sender.http.response-timeout", "5000");
         p.setProperty("sender.http.connect-timeout", "2000");
         p.setProperty("camel.main.shutdown-timeout", "10");
+        p.setProperty("sender.ledger.url", "jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath());
         return p;
     }
 
