@@ -18,7 +18,7 @@ final class LedgerLauncher extends ServiceSupport {
     }
 
     static LedgerDatabase start(CamelContext context, Settings settings) throws Exception {
-        String url = settings.get("sender.ledger.url", "jdbc:h2:file:./data/ledger/ledger");
+        String url = settings.get("sender.ledger.url", "jdbc:h2:file:./data/ledger/ledger;WRITE_DELAY=0");
         LedgerDatabase db = new LedgerDatabase(url, settings.get("sender.ledger.username", "sa"),
                 settings.get("sender.ledger.password", ""), settings.integer("sender.http.max-concurrent-calls", 4, 1, 64) + 2);
         try {

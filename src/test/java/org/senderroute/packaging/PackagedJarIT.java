@@ -1,17 +1,12 @@
 package org.senderroute.packaging;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.senderroute.testsupport.JarProcess;
 import org.senderroute.testsupport.Outputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,17 +22,10 @@ class PackagedJarIT {
 
     @Test
     void theBuiltJarRunsTheQuickStart() throws Exception {
-        Path jar = Path.of("target/kaleyra-sender-route.jar").toAbsolutePath();
-        assertThat(jar).exists();
-        copyTree(Path.of("config"), workDir.resolve("config"));
-        copyTree(Path.of("routes"), workDir.resolve("routes"));
-
-        Path log = workDir.resolve("run.log");
-        Process process = new ProcessBuilder(javaBinary(), "-jar", jar.toString(), "--profile", "sandbox", "--once")
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("finished within 90 s").isTrue();
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(output).isZero();
+        JarProcess run = JarProcess.start(workDir, Map.of(), "--profile", "sandbox", "--once");
+        assertThat(run.waitFor(90)).as("finished within 90 s").isTrue();
+        String output = run.output();
+        assertThat(run.exitValue()).as(output).isZero();
 
         Path success = workDir.resolve("data/sandbox/output/success");
         Path failure = workDir.resolve("data/sandbox/output/failure");
@@ -49,24 +37,8 @@ class PackagedJarIT {
             assertThat(r.get("error_message")).isEqualTo("Sender ID Already exist.");
         });
         assertThat(created.size() + failed.size()).isEqualTo(18);
-        assertThat(output).contains("SANDBOX", "partner-senders.csv [csv]: 10 records").doesNotContain("sandbox-api-key");
+        assertThat(output).contains("SANDBOX", "partner-senders.csv [csv]: 10 records", "Success rows: file:data/sandbox/output/success")
+                .doesNotContain("sandbox-api-key");
         assertThat(workDir.resolve("data/sandbox/inbox/.done/partner-senders.csv")).exists();
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }

@@ -58,7 +58,7 @@ public final class RouteHarness implements AutoCloseable {
         p.setProperty("sender.http.response-timeout", "5000");
         p.setProperty("sender.http.connect-timeout", "2000");
         p.setProperty("camel.main.shutdown-timeout", "10");
-        p.setProperty("sender.ledger.url", "jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath());
+        p.setProperty("sender.ledger.url", "jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath() + ";WRITE_DELAY=0");
         return p;
     }
 
