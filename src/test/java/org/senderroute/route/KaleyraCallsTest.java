@@ -200,4 +200,16 @@ class KaleyraCallsTest {
         assertThat(sandbox.createdCount()).isEqualTo(200);
         app.assertEveryRecordOnce("many-a", 200);
     }
+
+    @Test
+    void callsPerSecondAreLimited() {
+        start(SandboxSettings.defaults(), Map.of("sender.batch.size", "1", "sender.http.max-requests-per-second", "2"));
+        long started = System.nanoTime();
+        app.drop("paced.csv", SenderFiles.csv(7));
+        app.awaitTaken("paced.csv");
+
+        assertThat(sandbox.postCalls()).isEqualTo(7);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("7 calls at 2 per second").isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        app.assertEveryRecordOnce("paced", 7);
+    }
 }
