@@ -30,8 +30,10 @@ public final class BatchSplitter {
 
     private final SenderValidator validator;
     private final int batchSize;
+    private final org.senderroute.observe.SenderMetrics metrics;
 
-    public BatchSplitter(SenderValidator validator, int batchSize) {
+    public BatchSplitter(SenderValidator validator, int batchSize, org.senderroute.observe.SenderMetrics metrics) {
+        this.metrics = metrics;
         if (batchSize < 1 || batchSize > 5000) {
             throw new IllegalArgumentException("sender.batch.size must be between 1 and 5000 (Kaleyra's limit per call), was "
                     + batchSize);
@@ -46,10 +48,23 @@ public final class BatchSplitter {
 
     /** The batches of the file in the message body; a file that cannot be read is recorded on the run, not thrown. */
     public Iterator<SenderBatch> batches(@Body InputStream body, @ExchangeProperty(FileRun.PROPERTY) FileRun run,
-            org.apache.camel.CamelContext context) {
+            @org.apache.camel.Header("CamelFileLength") Long size, org.apache.camel.CamelContext context) {
+        if (run.isUnreadable()) {
+            // refused when it was opened (no account for it): not a record is read
+            try {
+                if (body != null) {
+                    body.close();
+                }
+            } catch (IOException e) {
+                // nothing was read from it
+            }
+            return java.util.Collections.emptyIterator();
+        }
         RecordReader reader;
         try {
-            reader = RecordReaders.open(run.inputName(), body);
+            CountingInputStream counted = new CountingInputStream(body);
+            run.trackProgress(size == null ? -1 : size, counted::count);
+            reader = RecordReaders.open(run.inputName(), counted);
         } catch (IOException e) {
             run.markUnreadable(1, e.getMessage());
             return java.util.Collections.emptyIterator();
@@ -124,6 +139,8 @@ public final class BatchSplitter {
             if (valid.isEmpty() && rejected.isEmpty()) {
                 return null;
             }
+            metrics.received(valid.size() + rejected.size());
+            metrics.valid(valid.size());
             return new SenderBatch(++number, valid, rejected);
         }
 
@@ -139,6 +156,44 @@ public final class BatchSplitter {
             } catch (IOException e) {
                 // the records were read; a failure to close the source loses nothing
             }
+        }
+    }
+
+    /** Counts the bytes read from the input, for the progress line. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private volatile long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
         }
     }
 }

@@ -11,7 +11,6 @@ import org.senderroute.batch.BatchSplitter;
 import org.senderroute.deliver.FileRuns;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.kaleyra.CredentialsEnricher;
-import org.senderroute.kaleyra.KaleyraAccount;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.kaleyra.KaleyraConversations;
 import org.senderroute.kaleyra.KaleyraReplies;
@@ -21,6 +20,9 @@ import org.senderroute.kaleyra.RunVerdict;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.SenderLedger;
+import org.senderroute.observe.InboxHealth;
+import org.senderroute.observe.KaleyraHealth;
+import org.senderroute.observe.SenderMetrics;
 import org.senderroute.validate.SenderValidator;
 import org.senderroute.validate.ValidationRules;
 import org.slf4j.Logger;
@@ -46,10 +48,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
                 SampleFiles.copyInto(Path.of(settings.get("sender.inbox", "data/inbox")));
             }
         }
-        KaleyraAccount account = KaleyraAccount.configure("kaleyra", settings.get("kaleyra.sid"),
-                settings.get("kaleyra.api-key"), settings.get("kaleyra.pod", "in"), baseUrl,
-                settings.get("kaleyra.sender-path", "/messages/sender"));
-        LOG.info("Kaleyra account: {}", account);
+        KaleyraAccounts accounts = AccountSettings.configure(context, settings, baseUrl);
 
         int batchSize = settings.integer("sender.batch.size", 5000, 1, 5000);
         ValidationRules rules = ValidationRules.from(settings::get,
@@ -61,6 +60,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.millis("sender.http.retry.max-delay", 60_000)));
         RunVerdict verdict = new RunVerdict();
         String intakes = settings.flag("sender.sftp.enabled", false) ? "directory,sftp" : "directory";
+        SftpIntakeSettings.configure(context, settings);
 
         int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 4, 1, 64);
         settings.integer("sender.http.max-requests-per-second", 10, 1, 100_000);
@@ -68,20 +68,27 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("runVerdict", verdict);
         registry.bind("kaleyraCallPool", CallPool.start(context, concurrentCalls));
         registry.bind("callSlots", new org.senderroute.kaleyra.CallSlots(concurrentCalls));
-        registry.bind("kaleyraAccounts", new KaleyraAccounts(account));
+        registry.bind("kaleyraAccounts", accounts);
         registry.bind("credentialsEnricher", new CredentialsEnricher());
-        registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules), batchSize));
+        SenderMetrics metrics = new SenderMetrics(context);
+        registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules), batchSize, metrics));
         LedgerDatabase ledger = LedgerLauncher.start(context, settings);
-        registry.bind("fileRuns", new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
-                new FileLedger(ledger)));
+        FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
+                new FileLedger(ledger), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
+        fileRuns.useAccounts(accounts);
+        registry.bind("fileRuns", fileRuns);
         registry.bind("senderLedger", new SenderLedger(ledger));
         registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
-        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, new SenderLedger(ledger)));
+        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, new SenderLedger(ledger), metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
                 + withoutQuery(settings.get("sender.output.failure", ""));
-        registry.bind("intakeDrain", new IntakeDrain(intakes, outputs));
+        IntakeDrain drain = new IntakeDrain(intakes, outputs);
+        drain.totals(() -> fileRuns.totals().toString());
+        registry.bind("intakeDrain", drain);
+        registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
+        registry.bind("inboxWritableHealth", new InboxHealth(Path.of(settings.get("sender.inbox", "data/inbox"))));
     }
 
     /** An endpoint URI without its options (which may hold a password), for log lines. */

@@ -5,7 +5,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.senderroute.intake.SenderRequest;
+import org.senderroute.observe.SenderMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.validate.Failure;
 
@@ -15,6 +20,9 @@ import org.senderroute.validate.Failure;
  * method that records an outcome is synchronized.
  */
 public final class FileRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileRun.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The exchange property that carries the run through the routes. */
     public static final String PROPERTY = "senderFileRun";
@@ -32,6 +40,11 @@ public final class FileRun {
     private final OutcomeFile success;
     private final OutcomeFile failure;
     private final Map<String, Long> failedByCode = new TreeMap<>();
+    private final SenderMetrics metrics;
+    private final long progressEveryNanos;
+    private long lastProgressNanos = System.nanoTime();
+    private long sizeBytes = -1;
+    private java.util.function.LongSupplier bytesRead = () -> -1;
     private String format = "?";
     private long calls;
     private long batches;
@@ -39,7 +52,10 @@ public final class FileRun {
     private volatile String apiUnavailable;
     private volatile boolean interrupted;
 
-    FileRun(String inputName, String baseName, String outputStem, Path stagingDir, FileLedger.Visit visit) {
+    FileRun(String inputName, String baseName, String outputStem, Path stagingDir, FileLedger.Visit visit,
+            SenderMetrics metrics, java.time.Duration progressEvery) {
+        this.metrics = metrics;
+        this.progressEveryNanos = progressEvery.toNanos();
         this.visit = visit;
         this.inputName = inputName;
         this.baseName = baseName;
@@ -78,12 +94,14 @@ public final class FileRun {
     public synchronized void succeeded(SenderRequest r, String kaleyraId, String status, String code, String message) {
         success.write(Long.toString(r.record()), r.sender(), r.description(), r.isoCode(), r.entityId(), kaleyraId, status,
                 code, message);
+        metrics.succeeded(1);
     }
 
     public synchronized void failed(SenderRequest r, Failure why) {
         failure.write(Long.toString(r.record()), r.sender(), r.description(), r.isoCode(), r.entityId(), why.code(),
                 why.message());
         failedByCode.merge(why.code(), 1L, Long::sum);
+        metrics.failed(why.code());
     }
 
     /** The file cannot be read from record {@code atRecord} on (or at all when it is 1). */
@@ -118,8 +136,42 @@ public final class FileRun {
         calls++;
     }
 
-    public synchronized void batchDone() {
-        batches++;
+    /** The file's size and how much of it has been read so far, for the progress line. */
+    public void trackProgress(long size, java.util.function.LongSupplier read) {
+        this.sizeBytes = size;
+        this.bytesRead = read;
+    }
+
+    /** A batch is settled; every sender.progress.interval a progress line tells how far the file is. */
+    public void batchDone() {
+        String line = null;
+        synchronized (this) {
+            batches++;
+            long now = System.nanoTime();
+            if (now - lastProgressNanos >= progressEveryNanos) {
+                lastProgressNanos = now;
+                line = progress(now);
+            }
+        }
+        if (line != null) {
+            try (var mdc = MDC.putCloseable("senderFile", inputName)) {
+                LOG.info(line);
+            }
+        }
+    }
+
+    private String progress(long now) {
+        long done = records();
+        double seconds = Math.max(0.001, (now - startNanos) / 1e9);
+        double rate = done / seconds;
+        long read = bytesRead.getAsLong();
+        if (sizeBytes <= 0 || read < 0) {
+            return String.format("%s: %d records settled, %.0f records/s", inputName, done, rate);
+        }
+        double fraction = Math.min(1.0, (double) read / sizeBytes);
+        double left = fraction <= 0 ? -1 : seconds * (1 - fraction) / fraction;
+        return String.format("%s: %d records settled, %.0f%% of the file read, %.0f records/s, about %.0f s left",
+                inputName, done, fraction * 100, rate, left);
     }
 
     public synchronized boolean isUnreadable() {
@@ -177,6 +229,39 @@ public final class FileRun {
     public void discardStaging() {
         success.delete();
         failure.delete();
+    }
+
+    /** The per-file report, {@code STEM.summary.json}, delivered next to the outputs. */
+    public synchronized String summaryJson() {
+        var json = JSON.createObjectNode();
+        json.put("file", inputName);
+        json.put("format", format);
+        json.put("sha256", visit == null ? null : visit.sha256());
+        json.put("records", records());
+        json.put("succeeded", succeededCount());
+        json.put("failed", failedCount());
+        var codes = json.putObject("failed_by_code");
+        failedByCode.forEach(codes::put);
+        json.put("batches", batches);
+        json.put("calls", calls);
+        json.put("duration_ms", (System.nanoTime() - startNanos) / 1_000_000);
+        json.put("unreadable", unreadable);
+        var outputs = json.putObject("outputs");
+        outputs.put("success", hasSuccessFile() ? successName() : null);
+        outputs.put("failure", hasFailureFile() ? failureName() : null);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String summaryName() {
+        return outputStem + ".summary.json";
+    }
+
+    synchronized Map<String, Long> failedByCode() {
+        return new TreeMap<>(failedByCode);
     }
 
     public synchronized String summary() {

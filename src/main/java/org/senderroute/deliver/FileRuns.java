@@ -7,7 +7,9 @@ import java.time.format.DateTimeFormatter;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.ledger.FileLedger;
+import org.senderroute.observe.SenderMetrics;
 
 /**
  * Opens a {@link FileRun} for each input file. Output names start with the input's base name and carry the time
@@ -22,30 +24,72 @@ public final class FileRuns {
     private final Path stagingDir;
     private final Clock clock;
     private final FileLedger files;
+    private final SenderMetrics metrics;
+    private final java.time.Duration progressEvery;
+    private final RunTotals totals = new RunTotals();
+    private volatile KaleyraAccounts accounts;
 
-    public FileRuns(Path stagingDir, Clock clock, FileLedger files) {
+    public FileRuns(Path stagingDir, Clock clock, FileLedger files, SenderMetrics metrics, java.time.Duration progressEvery) {
         this.stagingDir = stagingDir;
         this.clock = clock;
         this.files = files;
+        this.metrics = metrics;
+        this.progressEvery = progressEvery;
+    }
+
+    /**
+     * The accounts whose rule gives each file its account: a file for which there is none is refused when it is
+     * opened (one FILE_UNREADABLE row saying why, no batch, the file moves to .error).
+     */
+    public void useAccounts(KaleyraAccounts accounts) {
+        this.accounts = accounts;
+    }
+
+    /** The totals over every file of this run, for the last line of a --once run. */
+    public RunTotals totals() {
+        return totals;
     }
 
     /**
      * Opens the run of the file in the message. A local file is fingerprinted and looked up in the file ledger: a
      * file already processed with the same name and content is marked as a duplicate, one taken before but not
-     * finished gets the output names it had then.
+     * finished gets the output names it had then. A file in a sub-folder of the drop is named by its path in the drop
+     * ({@code acme/senders.csv}), so files of the same name in two account folders are told apart. A file without
+     * an account is not recorded in the file ledger: dropped again once its account is configured, it is processed.
      */
     public FileRun open(@Header("CamelFileNameOnly") String fileName, org.apache.camel.Exchange exchange)
             throws java.io.IOException {
         java.io.File body = exchange.getMessage().getBody(java.io.File.class);
         String name = fileName == null ? "input" : fileName;
+        String inputName = pathInDrop(exchange, name);
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
         String stem = base + "." + STAMP.format(clock.instant());
-        if (body == null || !body.isFile()) {
-            return new FileRun(name, base, stem, stagingDir, null);
+        FileRun run;
+        KaleyraAccounts.Choice account = accounts == null ? null : accounts.choose(inputName);
+        if (account != null && !account.known()) {
+            run = new FileRun(inputName, base, stem, stagingDir, null, metrics, progressEvery);
+            run.markUnreadable(1, account.refusal());
+        } else if (body == null || !body.isFile()) {
+            run = new FileRun(inputName, base, stem, stagingDir, null, metrics, progressEvery);
+        } else {
+            FileLedger.Visit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
+            run = new FileRun(inputName, base, visit.outputStem(), stagingDir, visit, metrics, progressEvery);
         }
-        FileLedger.Visit visit = files.begin(name, FileLedger.sha256(body.toPath()), stem);
-        return new FileRun(name, base, visit.outputStem(), stagingDir, visit);
+        if (!run.isDuplicate()) {
+            metrics.fileStarted();
+        }
+        return run;
+    }
+
+    /** The file's path relative to the drop (CamelFileName), or its name when that is not known. */
+    private static String pathInDrop(org.apache.camel.Exchange exchange, String name) {
+        String path = exchange.getMessage().getHeader(org.apache.camel.Exchange.FILE_NAME, String.class);
+        if (path == null || path.isBlank()) {
+            return name;
+        }
+        path = path.replace('\\', '/');
+        return path.endsWith("/" + name) || path.equals(name) ? path : name;
     }
 
     /** Every output of the file is delivered: the file ledger records it as done. */
@@ -53,11 +97,13 @@ public final class FileRuns {
         if (run.visit() != null) {
             files.done(run.inputName(), run.visit().sha256(), run.summary());
         }
+        totals.add(run);
     }
 
     /** Every batch is settled: flush and close the staged outputs. */
     public void finish(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
         run.finish();
+        metrics.fileEnded();
     }
 
     /** The outputs were delivered: remove their staged copies. */

@@ -32,6 +32,13 @@ public final class IntakeDrain {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    private volatile java.util.function.Supplier<String> totals = () -> "";
+
+    /** What the last line of a --once run sums up. */
+    public void totals(java.util.function.Supplier<String> totals) {
+        this.totals = totals;
+    }
+
     public void onDrained(Runnable callback) {
         this.onDrained = callback;
     }
@@ -44,7 +51,7 @@ public final class IntakeDrain {
             done = true;
             Runnable callback = onDrained;
             if (callback != null) {
-                LOG.info("Every intake is drained: stopping (--once). {}", outputs);
+                LOG.info("Every intake is drained: stopping (--once). All files: {}. {}", totals.get(), outputs);
                 new Thread(callback, "once-complete").start();
             }
         }

@@ -19,6 +19,7 @@ public final class KaleyraAccount {
             "eu", "https://api.eu.kaleyra.io");
 
     private final String name;
+    private final String propertyPrefix;
     private final String sid;
     private final String apiKey;
     private final String baseUrl;
@@ -27,7 +28,16 @@ public final class KaleyraAccount {
     private final AtomicInteger capacity = new AtomicInteger(Integer.MAX_VALUE);
 
     public KaleyraAccount(String name, String sid, String apiKey, String baseUrl, String senderPath) {
+        this(name, name, sid, apiKey, baseUrl, senderPath);
+    }
+
+    /**
+     * @param name           the account's name: {@code default}, or one of {@code kaleyra.accounts}
+     * @param propertyPrefix where it is configured: {@code kaleyra}, or {@code kaleyra.account.<name>}
+     */
+    public KaleyraAccount(String name, String propertyPrefix, String sid, String apiKey, String baseUrl, String senderPath) {
         this.name = name;
+        this.propertyPrefix = propertyPrefix;
         this.sid = sid;
         this.apiKey = apiKey;
         this.baseUrl = baseUrl;
@@ -41,8 +51,34 @@ public final class KaleyraAccount {
      */
     public static KaleyraAccount configure(String prefix, String sid, String apiKey, String pod, String baseUrl,
             String senderPath) {
-        require(prefix + ".sid", sid);
-        require(prefix + ".api-key", apiKey);
+        return configure(prefix, prefix, sid, apiKey, pod, baseUrl, senderPath);
+    }
+
+    /**
+     * @param name   the account's name ({@code default}, {@code acme})
+     * @param prefix property prefix of the account, for messages ({@code kaleyra}, {@code kaleyra.account.acme})
+     * @param pod    in, sg or eu
+     * @param baseUrl overrides the pod's base when not blank
+     */
+    public static KaleyraAccount configure(String name, String prefix, String sid, String apiKey, String pod,
+            String baseUrl, String senderPath) {
+        require(prefix + ".sid", sid, "");
+        require(prefix + ".api-key", apiKey, " (or " + prefix + ".api-key-file: a file that holds the key, e.g. a mounted "
+                + "secret)");
+        return located(name, prefix, sid.trim(), apiKey.trim(), pod, baseUrl, senderPath);
+    }
+
+    /**
+     * An account that makes no call: where the calls of an account would go, without credentials (the default account
+     * when it is disabled and has none; its pod, base URL and path are still those the other accounts inherit).
+     */
+    public static KaleyraAccount withoutCredentials(String name, String prefix, String pod, String baseUrl,
+            String senderPath) {
+        return located(name, prefix, null, null, pod, baseUrl, senderPath);
+    }
+
+    private static KaleyraAccount located(String name, String prefix, String sid, String apiKey, String pod,
+            String baseUrl, String senderPath) {
         String base;
         if (baseUrl != null && !baseUrl.isBlank()) {
             base = baseUrl.trim();
@@ -65,27 +101,33 @@ public final class KaleyraAccount {
         if (!path.startsWith("/")) {
             path = "/" + path;
         }
-        return new KaleyraAccount(prefix, sid.trim(), apiKey.trim(), base, path);
+        return new KaleyraAccount(name, prefix, sid, apiKey, base, path);
     }
 
-    private static void require(String property, String value) {
+    private static void require(String property, String value, String alternative) {
         if (value == null || value.isBlank()) {
-            String variable = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
             throw new IllegalArgumentException(property + " is not set: set it in config/application.properties or in the "
-                    + "environment variable " + variable);
+                    + "environment variable " + variableOf(property) + alternative);
         }
+    }
+
+    /** The environment variable that overrides a property: {@code kaleyra.api-key} → {@code KALEYRA_API_KEY}. */
+    public static String variableOf(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public String name() {
         return name;
     }
 
+    /** Where the account is configured: {@code kaleyra} for the default account, {@code kaleyra.account.<name>}. */
+    public String propertyPrefix() {
+        return propertyPrefix;
+    }
+
     public String sid() {
         return sid;
     }
-
-
-
 
     /** For the routes: {@code ${exchangeProperty.kaleyraAccount.apiKey}}. */
     public String getApiKey() {
@@ -97,7 +139,6 @@ public final class KaleyraAccount {
         return baseUrl;
     }
 
-    /** For the routes: the path of the call, SID included. */
     /** For the routes: the request path, SID included: {@code /v1/{sid}/messages/sender}. */
     public String getRequestPath() {
         return "/v1/" + sid + senderPath;

@@ -19,9 +19,11 @@ import org.senderroute.deliver.FileRun;
 import org.senderroute.intake.SenderRequest;
 import org.senderroute.ledger.LedgerEntry;
 import org.senderroute.ledger.SenderLedger;
+import org.senderroute.observe.SenderMetrics;
 import org.senderroute.validate.Failure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The calls that settle one batch. Kaleyra's call is all-or-nothing, so a batch may take several calls: the
@@ -48,6 +50,8 @@ public final class KaleyraConversation {
     private final RetryPolicy retry;
     private final RunVerdict verdict;
     private final SenderLedger ledger;
+    private final SenderMetrics metrics;
+    private long callStartedNanos;
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Set<String> outcomeUnknown = new HashSet<>();
     private final long startNanos = System.nanoTime();
@@ -59,7 +63,8 @@ public final class KaleyraConversation {
     private String lastReply = "";
 
     KaleyraConversation(SenderBatch batch, FileRun run, KaleyraAccount account, RetryPolicy retry, RunVerdict verdict,
-            SenderLedger ledger) {
+            SenderLedger ledger, SenderMetrics metrics) {
+        this.metrics = metrics;
         this.batch = batch;
         this.run = run;
         this.account = account;
@@ -94,6 +99,7 @@ public final class KaleyraConversation {
         }
         if (!toSend.isEmpty()) {
             queue.add(new Pending(toSend, 0));
+            metrics.batchSent();
         }
     }
 
@@ -129,13 +135,18 @@ public final class KaleyraConversation {
         }
         current = new Pending(next.senders(), next.attemptsMade() + 1);
         ledger.pending(account.sid(), run.inputName(), current.senders());
+        if (next.attemptsMade() > 0) {
+            metrics.retried();
+        }
         calls++;
+        callStartedNanos = System.nanoTime();
         run.callMade();
         return body(current.senders());
     }
 
     /** 2xx: everything in the request was created; join each record with its {@code data[]} entry by position. */
     public void onAccepted(KaleyraReply reply) {
+        callEnded("accepted");
         lastReply = reply.describe();
         List<SenderRequest> senders = current.senders();
         List<KaleyraReply.Created> entries = matchByPosition(senders, reply.getCreated());
@@ -183,6 +194,7 @@ public final class KaleyraConversation {
      * unknown outcome means that call created it: a success, not a failure.
      */
     public void onEntriesRejected(KaleyraReply reply) {
+        callEnded("entries-rejected");
         lastReply = reply.describe();
         List<SenderRequest> senders = current.senders();
         Map<Integer, String> named = reply.getRejectedEntries();
@@ -216,12 +228,14 @@ public final class KaleyraConversation {
         rejected.forEach((r, why) -> fail(r, new Failure(reply.getCode(), why)));
         if (!again.isEmpty()) {
             queue.addFirst(new Pending(again, 0));
+            metrics.resubmitted();
         }
         current = null;
     }
 
     /** 400 RBC192: the request was larger than the server takes; send it again in two halves. */
     public void onOverCapacity(KaleyraReply reply) {
+        callEnded("over-capacity");
         lastReply = reply.describe();
         List<SenderRequest> senders = current.senders();
         if (senders.size() == 1) {
@@ -232,24 +246,28 @@ public final class KaleyraConversation {
             int half = senders.size() / 2;
             queue.addFirst(new Pending(senders.subList(half, senders.size()), 0));
             queue.addFirst(new Pending(senders.subList(0, half), 0));
+            metrics.resubmitted();
         }
         current = null;
     }
 
     /** 401/403: the credentials are wrong. Fail this batch and make no further call with them. */
     public void onCredentialsRefused(KaleyraReply reply) {
+        callEnded("credentials-refused");
         lastReply = reply.describe();
         ledger.notCreated(account.sid(), current.senders());
         account.refused(reply.describe());
         verdict.credentialsRefused(reply.describe());
         failEverythingLeft(Failure.AUTH_REFUSED, "not created: Kaleyra refused the account's credentials (" + reply.describe()
-                + "); check kaleyra.sid and kaleyra.api-key, then drop the failure file again");
+                + "); check " + account.propertyPrefix() + ".sid and " + account.propertyPrefix()
+                + ".api-key, then drop the failure file again");
     }
 
     /** Called instead of a call once the credentials are known to be refused. */
     public void notSentCredentialsRefused() {
         failEverythingLeft(Failure.AUTH_REFUSED, "not sent: Kaleyra refused the account's credentials earlier ("
-                + account.refusal() + "); check kaleyra.sid and kaleyra.api-key, then drop the failure file again");
+                + account.refusal() + "); check " + account.propertyPrefix() + ".sid and " + account.propertyPrefix()
+                + ".api-key, then drop the failure file again");
     }
 
     /** Called instead of a call once an earlier batch of the file gave up on an unavailable API. */
@@ -260,6 +278,7 @@ public final class KaleyraConversation {
 
     /** 429 or 5xx: try the same request again after a backoff, or give up when the attempts are spent. */
     public void onRetryable(KaleyraReply reply) {
+        callEnded("retryable");
         lastReply = reply.describe();
         boolean mayHaveBeenProcessed = reply.getStatus() >= 500 && reply.getStatus() != 503;
         if (!mayHaveBeenProcessed) {
@@ -273,6 +292,7 @@ public final class KaleyraConversation {
      * after sending), its senders are remembered: an "Already exist" for them later means this call created them.
      */
     public void onNoReply(Exception e) {
+        callEnded("no-reply");
         boolean maybeDelivered = !(e instanceof java.net.ConnectException)
                 && !(e instanceof java.net.UnknownHostException)
                 && !(e.getClass().getSimpleName().contains("ConnectTimeout"))
@@ -284,6 +304,7 @@ public final class KaleyraConversation {
 
     /** Any other reply: the records fail with the status and the start of the body. */
     public void onUnexpected(KaleyraReply reply) {
+        callEnded("unexpected");
         lastReply = reply.describe();
         if (reply.getStatus() >= 400 && reply.getStatus() < 500) {
             ledger.notCreated(account.sid(), current.senders());
@@ -300,8 +321,11 @@ public final class KaleyraConversation {
         }
         if (retry.mayRetry(current.attemptsMade())) {
             backoffMillis = retry.delayMillis(current.attemptsMade(), retryAfter);
-            LOG.warn("{} batch {}: call {} failed ({}); retrying in {} ms", run.inputName(), batch.number(),
-                    current.attemptsMade(), why, backoffMillis);
+            try (var file = MDC.putCloseable("senderFile", run.inputName());
+                    var number = MDC.putCloseable("senderBatch", Integer.toString(batch.number()))) {
+                LOG.warn("{} batch {}: call {} failed ({}); retrying in {} ms", run.inputName(), batch.number(),
+                        current.attemptsMade(), why, backoffMillis);
+            }
             queue.addFirst(current);
         } else {
             String message = "Kaleyra did not answer after " + current.attemptsMade() + " attempts (last: " + why
@@ -312,6 +336,10 @@ public final class KaleyraConversation {
             failEverythingLeft(Failure.API_UNAVAILABLE, message);
         }
         current = null;
+    }
+
+    private void callEnded(String outcome) {
+        metrics.call(java.time.Duration.ofNanos(System.nanoTime() - callStartedNanos), outcome);
     }
 
     private void failEverythingLeft(String code, String message) {
@@ -345,9 +373,12 @@ public final class KaleyraConversation {
     public void close() {
         run.batchDone();
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        LOG.info("{} batch {}: {} sent, {} invalid -> {} succeeded, {} failed by Kaleyra or transport, {} calls, {} ms{}",
-                run.inputName(), batch.number(), batch.valid().size(), batch.rejected().size(), succeeded, failed, calls,
-                millis, calls == 0 ? "" : " (last reply: " + lastReply + ")");
+        try (var file = MDC.putCloseable("senderFile", run.inputName());
+                var number = MDC.putCloseable("senderBatch", Integer.toString(batch.number()))) {
+            LOG.info("{} batch {}: {} valid, {} invalid -> {} succeeded, {} failed at or after sending, {} calls, {} ms{}",
+                    run.inputName(), batch.number(), batch.valid().size(), batch.rejected().size(), succeeded, failed, calls,
+                    millis, calls == 0 ? "" : " (last reply: " + lastReply + ")");
+        }
     }
 
     private static String key(SenderRequest r) {

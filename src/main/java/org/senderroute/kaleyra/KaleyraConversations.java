@@ -6,6 +6,7 @@ import org.senderroute.batch.Rejected;
 import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRun;
 import org.senderroute.ledger.SenderLedger;
+import org.senderroute.observe.SenderMetrics;
 
 /** Starts the conversation of each batch, after reporting the batch's invalid records. */
 public final class KaleyraConversations {
@@ -15,8 +16,10 @@ public final class KaleyraConversations {
     private final RetryPolicy retry;
     private final RunVerdict verdict;
     private final SenderLedger ledger;
+    private final SenderMetrics metrics;
 
-    public KaleyraConversations(RetryPolicy retry, RunVerdict verdict, SenderLedger ledger) {
+    public KaleyraConversations(RetryPolicy retry, RunVerdict verdict, SenderLedger ledger, SenderMetrics metrics) {
+        this.metrics = metrics;
         this.retry = retry;
         this.verdict = verdict;
         this.ledger = ledger;
@@ -26,8 +29,9 @@ public final class KaleyraConversations {
             @ExchangeProperty(ACCOUNT_PROPERTY) KaleyraAccount account) {
         for (Rejected r : batch.rejected()) {
             run.failed(r.request(), r.failure());
+            metrics.invalid(r.failure().code());
         }
-        KaleyraConversation conversation = new KaleyraConversation(batch, run, account, retry, verdict, ledger);
+        KaleyraConversation conversation = new KaleyraConversation(batch, run, account, retry, verdict, ledger, metrics);
         conversation.begin();
         return conversation;
     }

@@ -58,8 +58,19 @@ public final class RouteHarness implements AutoCloseable {
         p.setProperty("sender.http.response-timeout", "5000");
         p.setProperty("sender.http.connect-timeout", "2000");
         p.setProperty("camel.main.shutdown-timeout", "10");
+        p.setProperty("camel.management.port", Integer.toString(freePort()));
+        p.setProperty("camel.management.host", "127.0.0.1");
         p.setProperty("sender.ledger.url", "jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath() + ";WRITE_DELAY=0");
         return p;
+    }
+
+    /** A TCP port nobody listens on now, for the management server of a test. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static RouteHarness start(Path dir, KaleyraSandbox sandbox, Map<String, String> overrides) {
@@ -149,6 +160,11 @@ public final class RouteHarness implements AutoCloseable {
 
     public static Map<String, String> byRecord(List<Map<String, String>> rows, String column) {
         return rows.stream().collect(Collectors.toMap(r -> r.get("record"), r -> r.get(column)));
+    }
+
+    /** The value of a property as the running application resolved it. */
+    public String property(String key) {
+        return context().getPropertiesComponent().resolveProperty(key).orElse(null);
     }
 
     public KaleyraSandbox sandbox() {

@@ -7,6 +7,7 @@ import java.net.BindException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,11 +16,13 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +35,11 @@ import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
@@ -49,7 +55,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * <li>{@code known_hosts} - the server's real host key for {@code [127.0.0.1]:port} and {@code [localhost]:port};</li>
  * <li>{@code known_hosts.wrong} - a different key for the same host and port.</li>
  * </ul>
- * Only public key authentication is offered, for user {@value #USERNAME} with the generated client key.
+ * Only public key authentication is offered, for user {@value #USERNAME} with the generated client key (and password
+ * authentication too once {@link #allowPassword(String)} has been called).
  */
 public final class SftpTestServer implements AutoCloseable {
 
@@ -70,11 +77,13 @@ public final class SftpTestServer implements AutoCloseable {
     private final PublicKey clientPublicKey;
     private final ExecutorService uploads;
     private final AtomicInteger authenticatedSessions = new AtomicInteger();
+    private final List<String> renames = new CopyOnWriteArrayList<>();
 
     private volatile PublicKey hostPublicKey;
     private volatile SshServer sshd;
     private volatile int port;
     private volatile boolean closed;
+    private volatile String password;
 
     private SftpTestServer(Path workDir) throws IOException {
         this.workDir = workDir.toAbsolutePath();
@@ -156,6 +165,14 @@ public final class SftpTestServer implements AutoCloseable {
         return authenticatedSessions.get();
     }
 
+    /**
+     * Every successful rename a client made since {@link #start(Path)}, across restarts, in order, as
+     * {@code "from -> to"} with both paths relative to {@link #root()} (e.g. {@code "inbox/a.csv -> inbox/.done/a.csv"}).
+     */
+    public List<String> renames() {
+        return List.copyOf(renames);
+    }
+
     public boolean isRunning() {
         SshServer current = sshd;
         return current != null && current.isOpen() && current.isStarted();
@@ -168,6 +185,15 @@ public final class SftpTestServer implements AutoCloseable {
         if (current != null) {
             current.stop(true);
         }
+    }
+
+    /**
+     * Also accepts password authentication for {@value #USERNAME} with this password from now on (the server is
+     * restarted on the same port); public key authentication goes on working.
+     */
+    public synchronized void allowPassword(String password) throws IOException {
+        this.password = Objects.requireNonNull(password, "password");
+        restart();
     }
 
     /** Stops the server (dropping open sessions) and starts it again on the same port with the same host key. */
@@ -330,14 +356,35 @@ public final class SftpTestServer implements AutoCloseable {
         server.setHost(HOST);
         server.setPort(listenPort);
         server.setKeyPairProvider(hostKeys);
-        server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        server.setPasswordAuthenticator(null);
+        String acceptedPassword = password;
+        if (acceptedPassword == null) {
+            server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+            server.setPasswordAuthenticator(null);
+        } else {
+            server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
+            server.setPasswordAuthenticator((user, given, session) -> USERNAME.equals(user) && acceptedPassword.equals(given));
+        }
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
         server.setPublickeyAuthenticator(
                 (user, key, session) -> USERNAME.equals(user) && KeyUtils.compareKeys(clientPublicKey, key));
-        server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        sftp.addSftpEventListener(new SftpEventListener() {
+            @Override
+            public void moved(ServerSession session, Path srcPath, Path dstPath, Collection<CopyOption> opts,
+                    Throwable thrown) {
+                try {
+                    if (thrown == null) {
+                        renames.add(relative(srcPath) + " -> " + relative(dstPath));
+                    }
+                } catch (RuntimeException e) {
+                    // recording must never fail the client's rename
+                    renames.add("? " + srcPath + " -> " + dstPath + " (" + e + ")");
+                }
+            }
+        });
+        server.setSubsystemFactories(List.of(sftp));
         server.setFileSystemFactory(new VirtualFileSystemFactory(root));
         server.addSessionListener(new SessionListener() {
             @Override
@@ -392,6 +439,13 @@ public final class SftpTestServer implements AutoCloseable {
             throw new IOException("no key pair loaded");
         }
         return it.next();
+    }
+
+    /** A path the SFTP subsystem reports (on the server's virtual file system, or local), relative to the root. */
+    private String relative(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        boolean local = p.getFileSystem().equals(root.getFileSystem()) && p.startsWith(root);
+        return stripSlashes(local ? root.relativize(p).toString() : p.toString());
     }
 
     private static String stripSlashes(String path) {

@@ -1,0 +1,104 @@
+package org.senderroute.observe;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.senderroute.sandbox.KaleyraSandbox;
+import org.senderroute.sandbox.SandboxSettings;
+import org.senderroute.testsupport.RouteHarness;
+import org.senderroute.testsupport.SenderFiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Health and metrics read from the management server during a run, checked against what was processed. */
+class ObservabilityTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+    KaleyraSandbox sandbox;
+    RouteHarness app;
+
+    @AfterEach
+    void stop() {
+        app.close();
+        sandbox.close();
+    }
+
+    private String get(String path) throws Exception {
+        String base = "http://127.0.0.1:" + app.property("camel.management.port");
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static double metric(String metrics, String line) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.E+-]+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void metricsAndHealthTellWhatWasProcessed() throws Exception {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults().withPreRegistered("in:SX0001")).start();
+        app = RouteHarness.start(dir, sandbox, Map.of("sender.batch.size", "4"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/observe/health")).startsWith("{\"status\":\"UP\""));
+
+        app.drop("observed.csv", SenderFiles.csv(10) + "BADSENDER,d,in,123456789012\n,no sender,in,123456789012\n");
+        app.awaitTaken("observed.csv");
+
+        String metrics = get("/observe/metrics");
+        assertThat(metric(metrics, "sender_records_received_total")).isEqualTo(12);
+        assertThat(metric(metrics, "sender_records_valid_total")).isEqualTo(10);
+        assertThat(metric(metrics, "sender_records_invalid_total{rule=\"INVALID_SENDER\"}")).isEqualTo(1);
+        assertThat(metric(metrics, "sender_records_invalid_total{rule=\"MISSING_SENDER\"}")).isEqualTo(1);
+        assertThat(metric(metrics, "sender_records_succeeded_total")).isEqualTo(9);
+        assertThat(metric(metrics, "sender_records_failed_total{code=\"MSG134\"}")).isEqualTo(1);
+        assertThat(metric(metrics, "sender_batches_sent_total")).isEqualTo(3);
+        assertThat(metric(metrics, "sender_batches_resubmitted_total")).isEqualTo(1);
+        assertThat(metric(metrics, "sender_api_latency_seconds_count{outcome=\"accepted\"}")).isEqualTo(3);
+        assertThat(metric(metrics, "sender_files_in_progress")).isZero();
+        assertThat(metric(metrics, "sender_last_success_timestamp")).isGreaterThan(0);
+
+        Path summary;
+        try (var files = Files.list(app.successDir())) {
+            summary = files.filter(p -> p.getFileName().toString().endsWith(".summary.json")).findFirst().orElseThrow();
+        }
+        JsonNode report = new ObjectMapper().readTree(summary.toFile());
+        assertThat(report.get("file").asText()).isEqualTo("observed.csv");
+        assertThat(report.get("records").asInt()).isEqualTo(12);
+        assertThat(report.get("succeeded").asInt()).isEqualTo(9);
+        assertThat(report.get("failed_by_code").get("MSG134").asInt()).isEqualTo(1);
+        assertThat(report.get("calls").asInt()).isEqualTo(4);
+        assertThat(report.get("outputs").get("failure").asText()).endsWith(".failure.csv").startsWith("observed.");
+        assertThat(summary.getFileName().toString()).startsWith("observed.");
+    }
+
+    @Test
+    void readinessIsDownWhileTheCredentialsAreRefused() throws Exception {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults().withApiKey("the-right-key-0000")).start();
+        app = RouteHarness.start(dir, sandbox, Map.of("kaleyra.api-key", "a-wrong-key-00000"));
+        app.drop("refused.csv", SenderFiles.csv(2));
+        app.awaitTaken("refused.csv");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String health = get("/observe/health/ready");
+            assertThat(health).contains("DOWN");
+        });
+        String details = get("/observe/health?data=true");
+        assertThat(details).contains("kaleyra-credentials", "refused").doesNotContain("a-wrong-key-00000");
+        assertThat(get("/observe/health/live")).contains("UP");
+    }
+}
