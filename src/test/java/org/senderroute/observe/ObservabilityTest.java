@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
+import org.senderroute.testsupport.LogCapture;
 import org.senderroute.testsupport.RouteHarness;
 import org.senderroute.testsupport.SenderFiles;
 
@@ -100,5 +101,19 @@ class ObservabilityTest {
         String details = get("/observe/health?data=true");
         assertThat(details).contains("kaleyra-credentials", "refused").doesNotContain("a-wrong-key-00000");
         assertThat(get("/observe/health/live")).contains("UP");
+    }
+
+    @Test
+    void aLongFileReportsItsProgress() {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults().withLatency(Duration.ofMillis(120))).start();
+        try (LogCapture logs = LogCapture.start()) {
+            app = RouteHarness.start(dir, sandbox, Map.of("sender.batch.size", "50", "sender.http.max-concurrent-calls", "1",
+                    "sender.progress.interval-seconds", "1"));
+            app.drop("long.csv", SenderFiles.csv(2000));
+            app.awaitTaken("long.csv", Duration.ofSeconds(60));
+            assertThat(logs.lines()).filteredOn(l -> l.contains("long.csv: ") && l.contains("records settled"))
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).containsPattern("% of the file read, [0-9]+ records/s, about [0-9]+ s left"));
+        }
     }
 }

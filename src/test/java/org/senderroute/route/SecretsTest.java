@@ -1,8 +1,6 @@
 package org.senderroute.route;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +16,12 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.senderroute.SenderRouteApplication;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.RegisteredSender;
 import org.senderroute.sandbox.SandboxSettings;
 import org.senderroute.testsupport.LogCapture;
 import org.senderroute.testsupport.Outputs;
+import org.senderroute.testsupport.OnceRun;
 import org.senderroute.testsupport.RouteHarness;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,15 +92,9 @@ class SecretsTest {
     }
 
     private int runOnce(Properties overrides) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            return SenderRouteApplication.run(new String[] {"--once"}, overrides);
-        } finally {
-            System.setErr(original);
-            stderr = captured.toString(StandardCharsets.UTF_8);
-        }
+        OnceRun run = OnceRun.of(overrides);
+        stderr = run.stderr();
+        return run.exitCode();
     }
 
     private Properties onceSettings(KaleyraSandbox box) throws IOException {

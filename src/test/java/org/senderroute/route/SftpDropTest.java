@@ -1,8 +1,6 @@
 package org.senderroute.route;
 
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +27,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.senderroute.SenderRouteApplication;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.testsupport.LogCapture;
 import org.senderroute.testsupport.Outputs;
+import org.senderroute.testsupport.OnceRun;
 import org.senderroute.testsupport.RouteHarness;
 import org.senderroute.testsupport.SenderFiles;
 import org.senderroute.testsupport.SftpTestServer;
@@ -424,15 +422,9 @@ class SftpDropTest {
     }
 
     private int runOnce(Properties overrides) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            return SenderRouteApplication.run(new String[] {"--once"}, overrides);
-        } finally {
-            System.setErr(original);
-            stderr = captured.toString(StandardCharsets.UTF_8);
-        }
+        OnceRun run = OnceRun.of(overrides);
+        stderr = run.stderr();
+        return run.exitCode();
     }
 
     private Path remote(String path) {
