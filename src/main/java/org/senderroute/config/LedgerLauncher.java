@@ -32,6 +32,19 @@ final class LedgerLauncher extends ServiceSupport {
         return db;
     }
 
+    /** The sender ledger on this database; what it holds in memory is written when the application stops. */
+    static org.senderroute.ledger.SenderLedger senderLedger(CamelContext context, LedgerDatabase db, int flushEvery)
+            throws Exception {
+        org.senderroute.ledger.SenderLedger ledger = new org.senderroute.ledger.SenderLedger(db, flushEvery);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                ledger.flush();
+            }
+        }, true, true);
+        return ledger;
+    }
+
     @Override
     protected void doStop() {
         db.close();

@@ -63,7 +63,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         SftpIntakeSettings.configure(context, settings);
 
         int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 4, 1, 64);
-        settings.integer("sender.http.max-requests-per-second", 10, 1, 100_000);
+        settings.integer("sender.http.max-requests-per-second", 50, 1, 100_000);
 
         registry.bind("runVerdict", verdict);
         registry.bind("kaleyraCallPool", CallPool.start(context, concurrentCalls));
@@ -77,10 +77,13 @@ public class SenderRouteConfiguration implements CamelConfiguration {
                 new FileLedger(ledger), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
         fileRuns.useAccounts(accounts);
         registry.bind("fileRuns", fileRuns);
-        registry.bind("senderLedger", new SenderLedger(ledger));
+        SenderLedger senderLedger = LedgerLauncher.senderLedger(context, ledger,
+                settings.integer("sender.ledger.flush-every", 5000, 1, 1_000_000));
+        fileRuns.useSenderLedger(senderLedger);
+        registry.bind("senderLedger", senderLedger);
         registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
-        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, new SenderLedger(ledger), metrics));
+        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
                 + withoutQuery(settings.get("sender.output.failure", ""));

@@ -45,6 +45,13 @@ public final class FileRuns {
         this.accounts = accounts;
     }
 
+    private org.senderroute.ledger.SenderLedger senderLedger;
+
+    /** The sender ledger whose settled senders are written when a file ends. */
+    public void useSenderLedger(org.senderroute.ledger.SenderLedger ledger) {
+        this.senderLedger = ledger;
+    }
+
     /** The totals over every file of this run, for the last line of a --once run. */
     public RunTotals totals() {
         return totals;
@@ -102,6 +109,9 @@ public final class FileRuns {
 
     /** Every batch is settled: flush and close the staged outputs. */
     public void finish(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
+        if (senderLedger != null) {
+            senderLedger.flush();
+        }
         run.finish();
         metrics.fileEnded();
     }

@@ -39,7 +39,9 @@ final class OutcomeFile {
                 for (String column : columns) {
                     schema.addColumn(column);
                 }
-                rows = CSV.writerFor(String[].class).with(schema.build()).writeValues(out);
+                // rows reach the disk through the buffered writer, not one system call each
+                rows = CSV.writerFor(String[].class).with(schema.build())
+                        .without(com.fasterxml.jackson.databind.SerializationFeature.FLUSH_AFTER_WRITE_VALUE).writeValues(out);
             }
             String[] row = new String[values.length];
             for (int i = 0; i < values.length; i++) {

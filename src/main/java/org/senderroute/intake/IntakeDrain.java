@@ -20,6 +20,7 @@ public final class IntakeDrain {
     private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private volatile Runnable onDrained;
     private volatile boolean done;
+    private boolean fired;
     private final String outputs;
 
     /**
@@ -39,21 +40,29 @@ public final class IntakeDrain {
         this.totals = totals;
     }
 
-    public void onDrained(Runnable callback) {
+    public synchronized void onDrained(Runnable callback) {
         this.onDrained = callback;
+        fireWhenReady();
     }
 
     public void drained(String intake) {
         if (drained.add(intake)) {
             LOG.info("Intake '{}' has no more files", intake);
         }
-        if (!done && drained.containsAll(expected)) {
-            done = true;
-            Runnable callback = onDrained;
-            if (callback != null) {
-                LOG.info("Every intake is drained: stopping (--once). All files: {}. {}", totals.get(), outputs);
-                new Thread(callback, "once-complete").start();
+        synchronized (this) {
+            if (!done && drained.containsAll(expected)) {
+                done = true;
+                fireWhenReady();
             }
+        }
+    }
+
+    /** Runs the callback once, as soon as both the drain and the callback are there (in either order). */
+    private void fireWhenReady() {
+        if (done && onDrained != null && !fired) {
+            fired = true;
+            LOG.info("Every intake is drained: stopping (--once). All files: {}. {}", totals.get(), outputs);
+            new Thread(onDrained, "once-complete").start();
         }
     }
 

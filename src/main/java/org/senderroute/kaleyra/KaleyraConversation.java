@@ -44,7 +44,7 @@ public final class KaleyraConversation {
     private record Pending(List<SenderRequest> senders, int attemptsMade) {
     }
 
-    private final SenderBatch batch;
+    private SenderBatch batch;
     private final FileRun run;
     private final KaleyraAccount account;
     private final RetryPolicy retry;
@@ -52,6 +52,8 @@ public final class KaleyraConversation {
     private final SenderLedger ledger;
     private final SenderMetrics metrics;
     private long callStartedNanos;
+    private final List<Long> callIds = new ArrayList<>();
+    private boolean outcomeLeftUnknown;
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Set<String> outcomeUnknown = new HashSet<>();
     private final long startNanos = System.nanoTime();
@@ -134,7 +136,7 @@ public final class KaleyraConversation {
             next = new Pending(next.senders().subList(0, cap), next.attemptsMade());
         }
         current = new Pending(next.senders(), next.attemptsMade() + 1);
-        ledger.pending(account.sid(), run.inputName(), current.senders());
+        callIds.add(ledger.callStarted(account.sid(), run.inputName(), current.senders()));
         if (next.attemptsMade() > 0) {
             metrics.retried();
         }
@@ -255,7 +257,6 @@ public final class KaleyraConversation {
     public void onCredentialsRefused(KaleyraReply reply) {
         callEnded("credentials-refused");
         lastReply = reply.describe();
-        ledger.notCreated(account.sid(), current.senders());
         account.refused(reply.describe());
         verdict.credentialsRefused(reply.describe());
         failEverythingLeft(Failure.AUTH_REFUSED, "not created: Kaleyra refused the account's credentials (" + reply.describe()
@@ -282,8 +283,7 @@ public final class KaleyraConversation {
         lastReply = reply.describe();
         boolean mayHaveBeenProcessed = reply.getStatus() >= 500 && reply.getStatus() != 503;
         if (!mayHaveBeenProcessed) {
-            ledger.notCreated(account.sid(), current.senders());
-        }
+            }
         again(reply.describe(), reply.getRetryAfter(), mayHaveBeenProcessed);
     }
 
@@ -307,8 +307,7 @@ public final class KaleyraConversation {
         callEnded("unexpected");
         lastReply = reply.describe();
         if (reply.getStatus() >= 400 && reply.getStatus() < 500) {
-            ledger.notCreated(account.sid(), current.senders());
-        }
+            }
         failEverything(current.senders(), Failure.UNEXPECTED_RESPONSE, "unexpected reply from Kaleyra: " + reply.describe());
         current = null;
     }
@@ -333,6 +332,11 @@ public final class KaleyraConversation {
                     ? " (a call may have created some: the ledger keeps them pending and tells at the next attempt)" : "");
             run.apiUnavailable(why);
             verdict.apiUnavailable(why);
+            List<SenderRequest> unknown = current.senders().stream().filter(r -> outcomeUnknown.contains(key(r))).toList();
+            if (!unknown.isEmpty()) {
+                outcomeLeftUnknown = true;
+                ledger.leftUnresolved(account.sid(), run.inputName(), unknown);
+            }
             failEverythingLeft(Failure.API_UNAVAILABLE, message);
         }
         current = null;
@@ -371,6 +375,9 @@ public final class KaleyraConversation {
 
     /** Writes the batch's invalid records and logs the batch's one line; called when the conversation is over. */
     public void close() {
+        if (!outcomeLeftUnknown) {
+            ledger.callsSettled(callIds);
+        }
         run.batchDone();
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         try (var file = MDC.putCloseable("senderFile", run.inputName());
@@ -379,6 +386,11 @@ public final class KaleyraConversation {
                     run.inputName(), batch.number(), batch.valid().size(), batch.rejected().size(), succeeded, failed, calls,
                     millis, calls == 0 ? "" : " (last reply: " + lastReply + ")");
         }
+        // nothing of the batch is needed any more: let its records go even if something still holds the conversation
+        batch = new SenderBatch(batch.number(), List.of(), List.of());
+        queue.clear();
+        outcomeUnknown.clear();
+        current = null;
     }
 
     private static String key(SenderRequest r) {

@@ -1,9 +1,11 @@
 package org.senderroute.ledger;
 
-import java.sql.Connection;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
@@ -11,14 +13,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.senderroute.intake.SenderRequest;
 
 /**
- * The persistent record of every sender submitted, per account: written before a call (PENDING) and after its reply
- * (CREATED, REJECTED, or removed when the reply proves nothing was created), so that a retry, a crash or a file
- * dropped again never turns a sender created by this module into a failure, nor sends a created one again.
- * Each method is one transaction, with JDBC batches (one round trip per call of up to 5000 senders).
+ * The persistent record of every sender submitted, per account, so that a retry, a crash or a file dropped again
+ * never turns a sender created by this module into a failure, nor sends a created one again:
+ * <ul>
+ * <li>before a call, one row in {@code pending_call} lists its senders (committed before the request leaves): until
+ * the call is settled, their outcome is unknown;</li>
+ * <li>after the reply, each sender Kaleyra created or rejected gets its row in {@code sender_ledger}, and the call's
+ * pending row goes;</li>
+ * <li>the pending rows left by a crash, or by a call whose outcome stayed unknown after every retry, make their
+ * senders "pending": an "Already exist" for them later means this module created them.</li>
+ * </ul>
+ * One transaction and one JDBC batch per call, whatever its size.
  */
 public final class SenderLedger {
 
@@ -30,10 +41,30 @@ public final class SenderLedger {
             + "WHEN NOT MATCHED THEN INSERT (account, sender, iso_code, state, kaleyra_id, reason, source_file, updated_at) "
             + "VALUES (k.account, k.sender, k.iso_code, ?, ?, ?, ?, ?)";
 
-    private final LedgerDatabase db;
+    /** A created or rejected sender waiting in memory for the next flush. */
+    private record Settled(String account, SenderRequest request, LedgerEntry entry) {
+    }
 
-    public SenderLedger(LedgerDatabase db) {
+    private static final String INSERT = "INSERT INTO sender_ledger (account, sender, iso_code, state, kaleyra_id, reason, "
+            + "source_file, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final LedgerDatabase db;
+    private final int flushEvery;
+    private final Map<String, Settled> settled = new java.util.LinkedHashMap<>();
+    private final List<Long> settledCalls = new java.util.ArrayList<>();
+    private final java.util.concurrent.locks.ReentrantLock flushing = new java.util.concurrent.locks.ReentrantLock();
+    /** account|SENDER|iso of every sender whose call's outcome is still unknown (loaded at start, then kept up). */
+    private final Map<String, LedgerEntry> unresolved = new ConcurrentHashMap<>();
+    private volatile boolean unresolvedLoaded;
+
+    /**
+     * @param flushEvery how many settled senders are kept in memory at most before they are written in one
+     *                   transaction (a call's pending row is removed in the same transaction, so a crash before it
+     *                   loses nothing: those senders are still pending at the next start)
+     */
+    public SenderLedger(LedgerDatabase db, int flushEvery) {
         this.db = db;
+        this.flushEvery = flushEvery;
     }
 
     /** The key the ledger uses for a sender: upper-case sender, lower-case ISO code. */
@@ -41,120 +72,281 @@ public final class SenderLedger {
         return r.sender().toUpperCase(Locale.ROOT) + "|" + r.isoCode().toLowerCase(Locale.ROOT);
     }
 
-    /** What the ledger holds for these senders, by {@link #key(SenderRequest)}; absent ones are not in the map. */
+    /**
+     * What the ledger holds for these senders, by {@link #key(SenderRequest)}: CREATED or REJECTED from
+     * {@code sender_ledger}, or PENDING when a call that sent them has no known outcome. Absent ones are not in the map.
+     */
     public Map<String, LedgerEntry> lookup(String account, List<SenderRequest> senders) {
-        return db.inTransaction(c -> {
-            Map<String, LedgerEntry> found = new HashMap<>();
+        loadUnresolved();
+        Map<String, LedgerEntry> found = db.inTransaction(c -> {
+            Map<String, LedgerEntry> rows = new HashMap<>();
             for (int from = 0; from < senders.size(); from += LOOKUP_CHUNK) {
                 List<SenderRequest> chunk = senders.subList(from, Math.min(senders.size(), from + LOOKUP_CHUNK));
                 StringBuilder sql = new StringBuilder("SELECT sender, iso_code, state, kaleyra_id, reason, source_file, "
-                        + "updated_at FROM sender_ledger WHERE account = ? AND sender IN (");
+                        + "updated_at FROM sender_ledger WHERE sender IN (");
                 for (int i = 0; i < chunk.size(); i++) {
                     sql.append(i == 0 ? "?" : ",?");
                 }
-                sql.append(')');
+                sql.append(") AND account = ?");
                 try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-                    p.setString(1, account);
                     for (int i = 0; i < chunk.size(); i++) {
-                        p.setString(i + 2, chunk.get(i).sender().toUpperCase(Locale.ROOT));
+                        p.setString(i + 1, chunk.get(i).sender().toUpperCase(Locale.ROOT));
                     }
+                    p.setString(chunk.size() + 1, account);
                     try (ResultSet rs = p.executeQuery()) {
                         while (rs.next()) {
-                            Timestamp at = rs.getTimestamp(7);
-                            found.put(rs.getString(1) + "|" + rs.getString(2), new LedgerEntry(rs.getString(3),
-                                    nullToEmpty(rs.getString(4)), nullToEmpty(rs.getString(5)), nullToEmpty(rs.getString(6)),
-                                    at == null ? null : at.toInstant()));
+                            rows.put(rs.getString(1) + "|" + rs.getString(2), entry(rs));
                         }
                     }
                 }
             }
-            return found;
+            return rows;
+        });
+        synchronized (settled) {
+            if (!settled.isEmpty()) {
+                for (SenderRequest r : senders) {
+                    Settled waiting = settled.get(account + "|" + key(r));
+                    if (waiting != null) {
+                        found.put(key(r), waiting.entry());
+                    }
+                }
+            }
+        }
+        if (!unresolved.isEmpty()) {
+            for (SenderRequest r : senders) {
+                LedgerEntry pending = unresolved.get(account + "|" + key(r));
+                if (pending != null && !found.containsKey(key(r))) {
+                    found.put(key(r), pending);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Recorded, and committed, before the call that sends these senders: returns the call's id. */
+    public long callStarted(String account, String file, Collection<SenderRequest> senders) {
+        StringBuilder keys = new StringBuilder(senders.size() * 12);
+        for (SenderRequest r : senders) {
+            keys.append(key(r)).append('\n');
+        }
+        String text = keys.toString();
+        return db.inTransaction(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO pending_call (account, source_file, senders, sent_at) VALUES (?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                p.setString(1, account);
+                p.setString(2, truncate(file, 500));
+                p.setCharacterStream(3, new StringReader(text), text.length());
+                p.setTimestamp(4, Timestamp.from(Instant.now()));
+                p.executeUpdate();
+                try (ResultSet keysBack = p.getGeneratedKeys()) {
+                    keysBack.next();
+                    return keysBack.getLong(1);
+                }
+            }
         });
     }
 
-    /** Recorded before the call that sends them: from now on their outcome is unknown until a reply says. */
-    public void pending(String account, String file, Collection<SenderRequest> senders) {
-        write(account, file, senders, r -> new String[] {LedgerEntry.PENDING, null, null});
+    /**
+     * The calls' outcomes are all known now (every sender of them created, rejected, or proven not created): their
+     * pending rows go with the next flush, in the same transaction as the outcomes.
+     */
+    public void callsSettled(Collection<Long> calls) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        synchronized (settled) {
+            settledCalls.addAll(calls);
+        }
+    }
+
+    /** These senders' calls ended with no known outcome: they stay pending (their call rows are kept). */
+    public void leftUnresolved(String account, String file, Collection<SenderRequest> senders) {
+        LedgerEntry pending = new LedgerEntry(LedgerEntry.PENDING, "", "sent, outcome unknown", file == null ? "" : file,
+                Instant.now());
+        for (SenderRequest r : senders) {
+            unresolved.put(account + "|" + key(r), pending);
+        }
     }
 
     public void created(String account, String file, Map<SenderRequest, String> idBySender, String how) {
-        write(account, file, idBySender.keySet(), r -> new String[] {LedgerEntry.CREATED, idBySender.get(r), how});
+        Instant now = Instant.now();
+        settle(account, idBySender.keySet(), r -> new LedgerEntry(LedgerEntry.CREATED, nullToEmpty(idBySender.get(r)),
+                nullToEmpty(how), nullToEmpty(file), now));
     }
 
     public void rejected(String account, String file, Map<SenderRequest, String> reasonBySender) {
-        write(account, file, reasonBySender.keySet(), r -> new String[] {LedgerEntry.REJECTED, null, reasonBySender.get(r)});
+        Instant now = Instant.now();
+        settle(account, reasonBySender.keySet(), r -> new LedgerEntry(LedgerEntry.REJECTED, "",
+                nullToEmpty(reasonBySender.get(r)), nullToEmpty(file), now));
     }
 
-    /** The reply proved these were not created (a refusal of the whole call): they are no longer pending. */
-    public void notCreated(String account, Collection<SenderRequest> senders) {
+    private void settle(String account, Collection<SenderRequest> senders, java.util.function.Function<SenderRequest, LedgerEntry> entry) {
         if (senders.isEmpty()) {
             return;
         }
-        db.inTransaction(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "DELETE FROM sender_ledger WHERE account = ? AND sender = ? AND iso_code = ? AND state = 'PENDING'")) {
-                for (SenderRequest r : senders) {
-                    p.setString(1, account);
-                    p.setString(2, r.sender().toUpperCase(Locale.ROOT));
-                    p.setString(3, r.isoCode().toLowerCase(Locale.ROOT));
-                    p.addBatch();
-                }
-                p.executeBatch();
+        boolean full;
+        synchronized (settled) {
+            for (SenderRequest r : senders) {
+                settled.put(account + "|" + key(r), new Settled(account, r, entry.apply(r)));
             }
-            return null;
-        });
-    }
-
-    private interface Values {
-        String[] of(SenderRequest r);
-    }
-
-    private void write(String account, String file, Collection<SenderRequest> senders, Values values) {
-        if (senders.isEmpty()) {
-            return;
+            full = settled.size() >= flushEvery;
         }
-        Timestamp now = Timestamp.from(Instant.now());
-        String source = file == null ? null : file.length() > 500 ? file.substring(0, 500) : file;
+        forget(account, senders);
+        if (full && flushing.tryLock()) {
+            try {
+                write();
+            } finally {
+                flushing.unlock();
+            }
+        }
+    }
+
+    /** Writes the settled senders and removes the settled calls' pending rows, in one transaction. */
+    public void flush() {
+        flushing.lock();
+        try {
+            write();
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    private void write() {
+        List<Settled> rows;
+        List<Long> calls;
+        synchronized (settled) {
+            if (settled.isEmpty() && settledCalls.isEmpty()) {
+                return;
+            }
+            rows = new java.util.ArrayList<>(settled.values());
+            calls = new java.util.ArrayList<>(settledCalls);
+        }
+        try {
+            writeRows(rows, calls, INSERT);
+        } catch (LedgerException someExisted) {
+            writeRows(rows, calls, UPSERT);
+        }
+        synchronized (settled) {
+            rows.forEach(row -> settled.remove(row.account() + "|" + key(row.request()), row));
+            settledCalls.removeAll(calls);
+        }
+    }
+
+    /** Most senders are new to the ledger: a plain insert first, an upsert only when some were there already. */
+    private void writeRows(List<Settled> rows, List<Long> calls, String sql) {
         db.inTransaction(c -> {
-            try (PreparedStatement p = c.prepareStatement(UPSERT)) {
-                for (SenderRequest r : senders) {
-                    String[] v = values.of(r);
-                    String reason = v[2] == null ? null : v[2].length() > 1000 ? v[2].substring(0, 1000) : v[2];
-                    p.setString(1, account);
-                    p.setString(2, r.sender().toUpperCase(Locale.ROOT));
-                    p.setString(3, r.isoCode().toLowerCase(Locale.ROOT));
-                    for (int offset : new int[] {4, 9}) {
-                        p.setString(offset, v[0]);
-                        p.setString(offset + 1, v[1]);
-                        p.setString(offset + 2, reason);
-                        p.setString(offset + 3, source);
-                        p.setTimestamp(offset + 4, now);
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                for (Settled row : rows) {
+                    LedgerEntry e = row.entry();
+                    p.setString(1, row.account());
+                    p.setString(2, row.request().sender().toUpperCase(Locale.ROOT));
+                    p.setString(3, row.request().isoCode().toLowerCase(Locale.ROOT));
+                    for (int offset : sql == INSERT ? new int[] {4} : new int[] {4, 9}) {
+                        p.setString(offset, e.state());
+                        p.setString(offset + 1, e.kaleyraId().isEmpty() ? null : e.kaleyraId());
+                        p.setString(offset + 2, e.reason().isEmpty() ? null : truncate(e.reason(), 1000));
+                        p.setString(offset + 3, truncate(e.sourceFile(), 500));
+                        p.setTimestamp(offset + 4, Timestamp.from(e.updatedAt()));
                     }
                     p.addBatch();
                 }
                 p.executeBatch();
             }
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_call WHERE id = ?")) {
+                for (long id : calls) {
+                    p.setLong(1, id);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
             return null;
         });
     }
 
-    /** Everything recorded for an account (for tests and operators; not for large ledgers). */
+    private void forget(String account, Collection<SenderRequest> senders) {
+        if (!unresolved.isEmpty()) {
+            senders.forEach(r -> unresolved.remove(account + "|" + key(r)));
+        }
+    }
+
+    /** The senders of calls left pending by an earlier run (a crash, or an outcome that stayed unknown). */
+    private void loadUnresolved() {
+        if (unresolvedLoaded) {
+            return;
+        }
+        synchronized (this) {
+            if (unresolvedLoaded) {
+                return;
+            }
+            db.inTransaction(c -> {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT account, source_file, senders, sent_at FROM pending_call")) {
+                    while (rs.next()) {
+                        LedgerEntry pending = new LedgerEntry(LedgerEntry.PENDING, "", "sent, outcome unknown",
+                                rs.getString(2) == null ? "" : rs.getString(2), rs.getTimestamp(4).toInstant());
+                        String account = rs.getString(1);
+                        try (Reader text = rs.getCharacterStream(3)) {
+                            for (String key : new java.io.BufferedReader(text).lines().toList()) {
+                                if (!key.isEmpty()) {
+                                    unresolved.put(account + "|" + key, pending);
+                                }
+                            }
+                        } catch (IOException e) {
+                            throw new java.sql.SQLException("cannot read a pending call: " + e.getMessage(), e);
+                        }
+                    }
+                }
+                return null;
+            });
+            unresolvedLoaded = true;
+        }
+    }
+
+    /** Everything recorded for an account, pending senders included (for tests and operators; not for large ledgers). */
     public Map<String, LedgerEntry> all(String account) {
-        return db.inTransaction(c -> {
-            Map<String, LedgerEntry> all = new HashMap<>();
+        loadUnresolved();
+        flush();
+        Map<String, LedgerEntry> all = db.inTransaction(c -> {
+            Map<String, LedgerEntry> rows = new HashMap<>();
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT sender, iso_code, state, kaleyra_id, reason, source_file, updated_at FROM sender_ledger WHERE account = ?")) {
                 p.setString(1, account);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        all.put(rs.getString(1) + "|" + rs.getString(2), new LedgerEntry(rs.getString(3),
-                                nullToEmpty(rs.getString(4)), nullToEmpty(rs.getString(5)), nullToEmpty(rs.getString(6)),
-                                rs.getTimestamp(7).toInstant()));
+                        rows.put(rs.getString(1) + "|" + rs.getString(2), entry(rs));
                     }
                 }
             }
-            return all;
+            return rows;
         });
+        String prefix = account + "|";
+        unresolved.forEach((key, entry) -> {
+            if (key.startsWith(prefix)) {
+                all.putIfAbsent(key.substring(prefix.length()), entry);
+            }
+        });
+        return all;
+    }
+
+    /** How many calls are recorded as pending now (a settled run leaves none). */
+    public int pendingCalls() {
+        return db.inTransaction(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pending_call")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    private static LedgerEntry entry(ResultSet rs) throws java.sql.SQLException {
+        Timestamp at = rs.getTimestamp(7);
+        return new LedgerEntry(rs.getString(3), nullToEmpty(rs.getString(4)), nullToEmpty(rs.getString(5)),
+                nullToEmpty(rs.getString(6)), at == null ? null : at.toInstant());
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null ? null : s.length() > max ? s.substring(0, max) : s;
     }
 
     private static String nullToEmpty(String s) {

@@ -54,6 +54,8 @@ class CrashAndStopIT {
         env.put("SENDER_INBOX_MIN_AGE", "0");
         env.put("SENDER_INBOX_POLL_DELAY", "200");
         env.put("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "20");
+        env.put("SENDER_LEDGER_FLUSH_EVERY", "500");
+        env.put("CAMEL_MANAGEMENT_ENABLED", "false");
         return env;
     }
 

@@ -105,7 +105,7 @@ class LedgerTest {
         try (LedgerDatabase db = new LedgerDatabase("jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath()
                 + ";AUTO_SERVER=FALSE", "sa", "", 1)) {
             app.stop();
-            Map<String, LedgerEntry> all = new SenderLedger(db).all("SANDBOXSID");
+            Map<String, LedgerEntry> all = new SenderLedger(db, 1).all("SANDBOXSID");
             assertThat(all.get(SenderFiles.sender(1) + "|in").state()).isEqualTo(LedgerEntry.CREATED);
             assertThat(all.get(SenderFiles.sender(1) + "|in").reason()).contains("reply was lost");
             assertThat(all.get(SenderFiles.sender(2) + "|in").kaleyraId())
