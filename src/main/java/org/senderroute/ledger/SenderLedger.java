@@ -185,15 +185,18 @@ public final class SenderLedger {
         if (senders.isEmpty()) {
             return;
         }
-        boolean full;
+        int waiting;
         synchronized (settled) {
             for (SenderRequest r : senders) {
                 settled.put(account + "|" + key(r), new Settled(account, r, entry.apply(r)));
             }
-            full = settled.size() >= flushEvery;
+            waiting = settled.size();
         }
         forget(account, senders);
-        if (full && flushing.tryLock()) {
+        if (waiting >= 4 * flushEvery) {
+            // the ledger falls behind: wait for it (memory stays bounded, calls slow down to its pace)
+            flush();
+        } else if (waiting >= flushEvery && flushing.tryLock()) {
             try {
                 write();
             } finally {
