@@ -5,35 +5,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
 import org.senderroute.testsupport.RouteHarness;
+import org.senderroute.testsupport.SandboxRouteTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each input format and CSV dialect, through the real routes, against the sandbox over HTTP. */
-class InputFormatsTest {
-
-    @TempDir
-    Path dir;
-    KaleyraSandbox sandbox;
-    RouteHarness app;
+class InputFormatsTest extends SandboxRouteTest {
 
     @BeforeEach
     void start() {
-        sandbox = new KaleyraSandbox(SandboxSettings.defaults().withPreRegistered("in:ABCF01")).start();
-        app = RouteHarness.start(dir, sandbox, Map.of());
+        start(SandboxSettings.defaults().withPreRegistered("in:ABCF01"), Map.of());
     }
 
-    @AfterEach
-    void stop() {
-        app.close();
-        sandbox.close();
-    }
 
     @Test
     void csvWithBomCrlfQuotingAnyColumnOrderAndCaseAndUnknownColumns() {

@@ -1,42 +1,20 @@
 package org.senderroute.route;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
 import org.senderroute.testsupport.RouteHarness;
+import org.senderroute.testsupport.SandboxRouteTest;
 import org.senderroute.testsupport.SenderFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Batches, and the routing of every kind of reply, against the sandbox over HTTP. */
-class KaleyraCallsTest {
+class KaleyraCallsTest extends SandboxRouteTest {
 
-    @TempDir
-    Path dir;
-    KaleyraSandbox sandbox;
-    RouteHarness app;
-
-    void start(SandboxSettings settings, Map<String, String> overrides) {
-        sandbox = new KaleyraSandbox(settings).start();
-        app = RouteHarness.start(dir, sandbox, overrides);
-    }
-
-    @AfterEach
-    void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
 
     @Test
     void batchesAreBoundedAndTheLastPartialBatchGoesOutWhenTheFileEnds() {

@@ -5,39 +5,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.LedgerEntry;
 import org.senderroute.ledger.SenderLedger;
-import org.senderroute.sandbox.KaleyraSandbox;
+import org.senderroute.sandbox.SandboxSettings;
 import org.senderroute.testsupport.RouteHarness;
+import org.senderroute.testsupport.SandboxRouteTest;
 import org.senderroute.testsupport.SenderFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The ledger: nothing sent twice, our own successes never turned into failures, re-dropped files recognised. */
-class LedgerTest {
-
-    @TempDir
-    Path dir;
-    KaleyraSandbox sandbox;
-    RouteHarness app;
+class LedgerTest extends SandboxRouteTest {
 
     @BeforeEach
     void start() {
-        sandbox = new KaleyraSandbox().start();
-        app = RouteHarness.start(dir, sandbox, Map.of());
+        start(SandboxSettings.defaults(), Map.of());
     }
 
-    @AfterEach
-    void stop() {
-        app.close();
-        sandbox.close();
-    }
 
     @Test
     void theSameFileDroppedTwiceIsNotProcessedASecondTime() throws Exception {

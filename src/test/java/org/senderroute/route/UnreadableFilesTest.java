@@ -1,37 +1,24 @@
 package org.senderroute.route;
 
-import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.senderroute.sandbox.KaleyraSandbox;
+import org.senderroute.sandbox.SandboxSettings;
 import org.senderroute.testsupport.RouteHarness;
+import org.senderroute.testsupport.SandboxRouteTest;
 import org.senderroute.testsupport.SenderFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A file that cannot be read goes to .error with its reason in the failure destination; the others go on. */
-class UnreadableFilesTest {
-
-    @TempDir
-    Path dir;
-    KaleyraSandbox sandbox;
-    RouteHarness app;
+class UnreadableFilesTest extends SandboxRouteTest {
 
     @BeforeEach
     void start() {
-        sandbox = new KaleyraSandbox().start();
-        app = RouteHarness.start(dir, sandbox, Map.of());
+        start(SandboxSettings.defaults(), Map.of());
     }
 
-    @AfterEach
-    void stop() {
-        app.close();
-        sandbox.close();
-    }
 
     @Test
     void anUnparseableFileAmongGoodOnes() {
