@@ -1,8 +1,5 @@
 package org.senderroute.ledger;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -136,7 +133,7 @@ public final class SenderLedger {
                     Statement.RETURN_GENERATED_KEYS)) {
                 p.setString(1, account);
                 p.setString(2, truncate(file, 500));
-                p.setCharacterStream(3, new StringReader(text), text.length());
+                p.setString(3, text);
                 p.setTimestamp(4, Timestamp.from(Instant.now()));
                 p.executeUpdate();
                 try (ResultSet keysBack = p.getGeneratedKeys()) {
@@ -289,14 +286,10 @@ public final class SenderLedger {
                         LedgerEntry pending = new LedgerEntry(LedgerEntry.PENDING, "", "sent, outcome unknown",
                                 rs.getString(2) == null ? "" : rs.getString(2), rs.getTimestamp(4).toInstant());
                         String account = rs.getString(1);
-                        try (Reader text = rs.getCharacterStream(3)) {
-                            for (String key : new java.io.BufferedReader(text).lines().toList()) {
-                                if (!key.isEmpty()) {
-                                    unresolved.put(account + "|" + key, pending);
-                                }
+                        for (String key : rs.getString(3).split("\n")) {
+                            if (!key.isEmpty()) {
+                                unresolved.put(account + "|" + key, pending);
                             }
-                        } catch (IOException e) {
-                            throw new java.sql.SQLException("cannot read a pending call: " + e.getMessage(), e);
                         }
                     }
                 }
