@@ -51,7 +51,6 @@ public final class SandboxServer {
         }, "sandbox-stop"));
         System.out.println("SANDBOX_URL " + sandbox.baseUrl());
         System.out.println("SANDBOX_SID " + settings.sid());
-        System.out.println("SANDBOX_API_KEY " + settings.apiKey());
         System.out.flush();
         stopped.await();
     }
