@@ -9,10 +9,8 @@ import java.util.concurrent.Semaphore;
 public final class CallSlots {
 
     private final Semaphore slots;
-    private final int size;
 
     public CallSlots(int size) {
-        this.size = size;
         this.slots = new Semaphore(size, true);
     }
 
@@ -22,10 +20,5 @@ public final class CallSlots {
 
     public void release() {
         slots.release();
-    }
-
-    /** Calls in flight now. */
-    public int inFlight() {
-        return size - slots.availablePermits();
     }
 }

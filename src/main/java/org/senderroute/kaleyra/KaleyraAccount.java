@@ -156,11 +156,6 @@ public final class KaleyraAccount {
         refusal.compareAndSet(null, why);
     }
 
-    /** Credentials were fixed (a restart, or an operator action): calls may be made again. */
-    public void clearRefusal() {
-        refusal.set(null);
-    }
-
     /** The largest request the server is known to accept, or {@link Integer#MAX_VALUE} when nothing was learnt. */
     public int capacity() {
         return capacity.get();

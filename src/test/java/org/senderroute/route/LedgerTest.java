@@ -93,7 +93,9 @@ class LedgerTest extends SandboxRouteTest {
         try (LedgerDatabase db = new LedgerDatabase("jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath()
                 + ";AUTO_SERVER=FALSE", "sa", "", 1)) {
             app.stop();
-            Map<String, LedgerEntry> all = new SenderLedger(db, 1).all("SANDBOXSID");
+            SenderLedger ledger = new SenderLedger(db, 1);
+            Map<String, LedgerEntry> all = ledger.all("SANDBOXSID");
+            assertThat(ledger.pendingCalls()).as("every call settled, none left pending").isZero();
             assertThat(all.get(SenderFiles.sender(1) + "|in").state()).isEqualTo(LedgerEntry.CREATED);
             assertThat(all.get(SenderFiles.sender(1) + "|in").reason()).contains("reply was lost");
             assertThat(all.get(SenderFiles.sender(2) + "|in").kaleyraId())
