@@ -34,7 +34,6 @@ public final class FileRun {
 
     private final FileLedger.Visit visit;
     private final String inputName;
-    private final String baseName;
     private final String outputStem;
     private final long startNanos = System.nanoTime();
     private final OutcomeFile success;
@@ -52,13 +51,12 @@ public final class FileRun {
     private volatile String apiUnavailable;
     private volatile boolean interrupted;
 
-    FileRun(String inputName, String baseName, String outputStem, Path stagingDir, FileLedger.Visit visit,
+    FileRun(String inputName, String outputStem, Path stagingDir, FileLedger.Visit visit,
             SenderMetrics metrics, java.time.Duration progressEvery) {
         this.metrics = metrics;
         this.progressEveryNanos = progressEvery.toNanos();
         this.visit = visit;
         this.inputName = inputName;
-        this.baseName = baseName;
         this.outputStem = outputStem;
         this.success = new OutcomeFile(stagingDir.resolve(outputStem + ".success.csv"), SUCCESS_COLUMNS);
         this.failure = new OutcomeFile(stagingDir.resolve(outputStem + ".failure.csv"), FAILURE_COLUMNS);
@@ -81,10 +79,6 @@ public final class FileRun {
     public String duplicateNote() {
         return inputName + " has the same name and content as a file processed on " + visit.doneAt()
                 + ": not processed again (" + visit.summary() + ")";
-    }
-
-    public String baseName() {
-        return baseName;
     }
 
     public void format(String format) {

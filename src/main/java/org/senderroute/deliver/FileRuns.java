@@ -75,13 +75,13 @@ public final class FileRuns {
         FileRun run;
         KaleyraAccounts.Choice account = accounts == null ? null : accounts.choose(inputName);
         if (account != null && !account.known()) {
-            run = new FileRun(inputName, base, stem, stagingDir, null, metrics, progressEvery);
+            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
             run.markUnreadable(1, account.refusal());
         } else if (body == null || !body.isFile()) {
-            run = new FileRun(inputName, base, stem, stagingDir, null, metrics, progressEvery);
+            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
         } else {
             FileLedger.Visit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
-            run = new FileRun(inputName, base, visit.outputStem(), stagingDir, visit, metrics, progressEvery);
+            run = new FileRun(inputName, visit.outputStem(), stagingDir, visit, metrics, progressEvery);
         }
         if (!run.isDuplicate()) {
             metrics.fileStarted();

@@ -95,7 +95,7 @@ public final class KaleyraConversation {
                 continue;
             }
             if (entry != null && entry.pending()) {
-                outcomeUnknown.add(key(r));
+                outcomeUnknown.add(SenderLedger.key(r));
             }
             toSend.add(r);
         }
@@ -216,7 +216,7 @@ public final class KaleyraConversation {
             String why = named.get(i);
             if (why == null) {
                 again.add(r);
-            } else if (why.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS) && outcomeUnknown.contains(key(r))) {
+            } else if (why.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS) && outcomeUnknown.contains(SenderLedger.key(r))) {
                 ours.put(r, "");
             } else {
                 rejected.put(r, why);
@@ -315,7 +315,7 @@ public final class KaleyraConversation {
     private void again(String why, String retryAfter, boolean maybeDelivered) {
         if (maybeDelivered) {
             for (SenderRequest r : current.senders()) {
-                outcomeUnknown.add(key(r));
+                outcomeUnknown.add(SenderLedger.key(r));
             }
         }
         if (retry.mayRetry(current.attemptsMade())) {
@@ -328,11 +328,11 @@ public final class KaleyraConversation {
             queue.addFirst(current);
         } else {
             String message = "Kaleyra did not answer after " + current.attemptsMade() + " attempts (last: " + why
-                    + "); drop the failure file again later" + (outcomeUnknown.contains(key(current.senders().get(0)))
+                    + "); drop the failure file again later" + (outcomeUnknown.contains(SenderLedger.key(current.senders().get(0)))
                     ? " (a call may have created some: the ledger keeps them pending and tells at the next attempt)" : "");
             run.apiUnavailable(why);
             verdict.apiUnavailable(why);
-            List<SenderRequest> unknown = current.senders().stream().filter(r -> outcomeUnknown.contains(key(r))).toList();
+            List<SenderRequest> unknown = current.senders().stream().filter(r -> outcomeUnknown.contains(SenderLedger.key(r))).toList();
             if (!unknown.isEmpty()) {
                 outcomeLeftUnknown = true;
                 ledger.leftUnresolved(account.sid(), run.inputName(), unknown);
@@ -391,10 +391,6 @@ public final class KaleyraConversation {
         queue.clear();
         outcomeUnknown.clear();
         current = null;
-    }
-
-    private static String key(SenderRequest r) {
-        return r.sender().toUpperCase(Locale.ROOT) + "|" + r.isoCode().toLowerCase(Locale.ROOT);
     }
 
     private static byte[] body(List<SenderRequest> senders) {
