@@ -77,8 +77,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
                 new FileLedger(ledger), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
         fileRuns.useAccounts(accounts);
         registry.bind("fileRuns", fileRuns);
-        SenderLedger senderLedger = LedgerLauncher.senderLedger(context, ledger,
-                settings.integer("sender.ledger.flush-every", 5000, 1, 1_000_000));
+        SenderLedger senderLedger = LedgerLauncher.senderLedger(context, ledger, settings);
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
         registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));

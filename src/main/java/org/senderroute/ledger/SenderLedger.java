@@ -1,17 +1,9 @@
 package org.senderroute.ledger;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.senderroute.intake.SenderRequest;
 
@@ -19,334 +11,50 @@ import org.senderroute.intake.SenderRequest;
  * The persistent record of every sender submitted, per account, so that a retry, a crash or a file dropped again
  * never turns a sender created by this module into a failure, nor sends a created one again:
  * <ul>
- * <li>before a call, one row in {@code pending_call} lists its senders (committed before the request leaves): until
- * the call is settled, their outcome is unknown;</li>
- * <li>after the reply, each sender Kaleyra created or rejected gets its row in {@code sender_ledger}, and the call's
- * pending row goes;</li>
- * <li>the pending rows left by a crash, or by a call whose outcome stayed unknown after every retry, make their
- * senders "pending": an "Already exist" for them later means this module created them.</li>
+ * <li>before a call, its senders are recorded as one pending call, durably, before the request leaves: until the
+ * call is settled, their outcome is unknown;</li>
+ * <li>after the reply, each sender Kaleyra created (with its id) or rejected (with the reason) is recorded, and the
+ * call is settled;</li>
+ * <li>the calls left pending by a crash, or by an outcome that stayed unknown after every retry, make their senders
+ * "pending": an "Already exist" for them later means this module created them.</li>
  * </ul>
- * One transaction and one JDBC batch per call, whatever its size.
+ * Two stores: {@link JournalSenderLedger} (an append-only file, the default) and {@link JdbcSenderLedger} (a JDBC
+ * database shared by several instances).
  */
-public final class SenderLedger {
-
-    private static final int LOOKUP_CHUNK = 500;
-    private static final String UPSERT = "MERGE INTO sender_ledger t USING (VALUES (CAST(? AS VARCHAR(64)), "
-            + "CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(8)))) AS k (account, sender, iso_code) "
-            + "ON t.account = k.account AND t.sender = k.sender AND t.iso_code = k.iso_code "
-            + "WHEN MATCHED THEN UPDATE SET state = ?, kaleyra_id = ?, reason = ?, source_file = ?, updated_at = ? "
-            + "WHEN NOT MATCHED THEN INSERT (account, sender, iso_code, state, kaleyra_id, reason, source_file, updated_at) "
-            + "VALUES (k.account, k.sender, k.iso_code, ?, ?, ?, ?, ?)";
-
-    /** A created or rejected sender waiting in memory for the next flush. */
-    private record Settled(String account, SenderRequest request, LedgerEntry entry) {
-    }
-
-    private static final String INSERT = "INSERT INTO sender_ledger (account, sender, iso_code, state, kaleyra_id, reason, "
-            + "source_file, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-
-    private final LedgerDatabase db;
-    private final int flushEvery;
-    private final Map<String, Settled> settled = new java.util.LinkedHashMap<>();
-    private final List<Long> settledCalls = new java.util.ArrayList<>();
-    private final java.util.concurrent.locks.ReentrantLock flushing = new java.util.concurrent.locks.ReentrantLock();
-    /** account|SENDER|iso of every sender whose call's outcome is still unknown (loaded at start, then kept up). */
-    private final Map<String, LedgerEntry> unresolved = new ConcurrentHashMap<>();
-    private volatile boolean unresolvedLoaded;
-
-    /**
-     * @param flushEvery how many settled senders are kept in memory at most before they are written in one
-     *                   transaction (a call's pending row is removed in the same transaction, so a crash before it
-     *                   loses nothing: those senders are still pending at the next start)
-     */
-    public SenderLedger(LedgerDatabase db, int flushEvery) {
-        this.db = db;
-        this.flushEvery = flushEvery;
-    }
+public interface SenderLedger {
 
     /** The key the ledger uses for a sender: upper-case sender, lower-case ISO code. */
-    public static String key(SenderRequest r) {
+    static String key(SenderRequest r) {
         return r.sender().toUpperCase(Locale.ROOT) + "|" + r.isoCode().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * What the ledger holds for these senders, by {@link #key(SenderRequest)}: CREATED or REJECTED from
-     * {@code sender_ledger}, or PENDING when a call that sent them has no known outcome. Absent ones are not in the map.
+     * What the ledger holds for these senders, by {@link #key(SenderRequest)}: CREATED or REJECTED, or PENDING when a
+     * call that sent them has no known outcome. Absent ones are not in the map.
      */
-    public Map<String, LedgerEntry> lookup(String account, List<SenderRequest> senders) {
-        loadUnresolved();
-        Map<String, LedgerEntry> found = db.inTransaction(c -> {
-            Map<String, LedgerEntry> rows = new HashMap<>();
-            for (int from = 0; from < senders.size(); from += LOOKUP_CHUNK) {
-                List<SenderRequest> chunk = senders.subList(from, Math.min(senders.size(), from + LOOKUP_CHUNK));
-                StringBuilder sql = new StringBuilder("SELECT sender, iso_code, state, kaleyra_id, reason, source_file, "
-                        + "updated_at FROM sender_ledger WHERE sender IN (");
-                for (int i = 0; i < chunk.size(); i++) {
-                    sql.append(i == 0 ? "?" : ",?");
-                }
-                sql.append(") AND account = ?");
-                try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        p.setString(i + 1, chunk.get(i).sender().toUpperCase(Locale.ROOT));
-                    }
-                    p.setString(chunk.size() + 1, account);
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
-                            rows.put(rs.getString(1) + "|" + rs.getString(2), entry(rs));
-                        }
-                    }
-                }
-            }
-            return rows;
-        });
-        synchronized (settled) {
-            if (!settled.isEmpty()) {
-                for (SenderRequest r : senders) {
-                    Settled waiting = settled.get(account + "|" + key(r));
-                    if (waiting != null) {
-                        found.put(key(r), waiting.entry());
-                    }
-                }
-            }
-        }
-        if (!unresolved.isEmpty()) {
-            for (SenderRequest r : senders) {
-                LedgerEntry pending = unresolved.get(account + "|" + key(r));
-                if (pending != null && !found.containsKey(key(r))) {
-                    found.put(key(r), pending);
-                }
-            }
-        }
-        return found;
-    }
+    Map<String, LedgerEntry> lookup(String account, List<SenderRequest> senders);
 
-    /** Recorded, and committed, before the call that sends these senders: returns the call's id. */
-    public long callStarted(String account, String file, Collection<SenderRequest> senders) {
-        StringBuilder keys = new StringBuilder(senders.size() * 12);
-        for (SenderRequest r : senders) {
-            keys.append(key(r)).append('\n');
-        }
-        String text = keys.toString();
-        return db.inTransaction(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO pending_call (account, source_file, senders, sent_at) VALUES (?, ?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                p.setString(1, account);
-                p.setString(2, truncate(file, 500));
-                p.setString(3, text);
-                p.setTimestamp(4, Timestamp.from(Instant.now()));
-                p.executeUpdate();
-                try (ResultSet keysBack = p.getGeneratedKeys()) {
-                    keysBack.next();
-                    return keysBack.getLong(1);
-                }
-            }
-        });
-    }
+    /** Recorded, durably, before the call that sends these senders: returns the call's id. */
+    long callStarted(String account, String file, Collection<SenderRequest> senders);
 
-    /**
-     * The calls' outcomes are all known now (every sender of them created, rejected, or proven not created): their
-     * pending rows go with the next flush, in the same transaction as the outcomes.
-     */
-    public void callsSettled(Collection<Long> calls) {
-        if (calls.isEmpty()) {
-            return;
-        }
-        synchronized (settled) {
-            settledCalls.addAll(calls);
-        }
-    }
+    /** The calls' outcomes are all known now (every sender of them created, rejected, or proven not created). */
+    void callsSettled(Collection<Long> calls);
 
-    /** These senders' calls ended with no known outcome: they stay pending (their call rows are kept). */
-    public void leftUnresolved(String account, String file, Collection<SenderRequest> senders) {
-        LedgerEntry pending = new LedgerEntry(LedgerEntry.PENDING, "", "sent, outcome unknown", file == null ? "" : file,
-                Instant.now());
-        for (SenderRequest r : senders) {
-            unresolved.put(account + "|" + key(r), pending);
-        }
-    }
+    /** These senders' calls ended with no known outcome: they stay pending. */
+    void leftUnresolved(String account, String file, Collection<SenderRequest> senders);
 
-    public void created(String account, String file, Map<SenderRequest, String> idBySender, String how) {
-        Instant now = Instant.now();
-        settle(account, idBySender.keySet(), r -> new LedgerEntry(LedgerEntry.CREATED, nullToEmpty(idBySender.get(r)),
-                nullToEmpty(how), nullToEmpty(file), now));
-    }
+    /** Kaleyra created these senders (value: Kaleyra's id, empty when unknown); {@code how} says how it was learnt. */
+    void created(String account, String file, Map<SenderRequest, String> idBySender, String how);
 
-    public void rejected(String account, String file, Map<SenderRequest, String> reasonBySender) {
-        Instant now = Instant.now();
-        settle(account, reasonBySender.keySet(), r -> new LedgerEntry(LedgerEntry.REJECTED, "",
-                nullToEmpty(reasonBySender.get(r)), nullToEmpty(file), now));
-    }
+    /** Kaleyra rejected these senders (value: the reason). */
+    void rejected(String account, String file, Map<SenderRequest, String> reasonBySender);
 
-    private void settle(String account, Collection<SenderRequest> senders, java.util.function.Function<SenderRequest, LedgerEntry> entry) {
-        if (senders.isEmpty()) {
-            return;
-        }
-        int waiting;
-        synchronized (settled) {
-            for (SenderRequest r : senders) {
-                settled.put(account + "|" + key(r), new Settled(account, r, entry.apply(r)));
-            }
-            waiting = settled.size();
-        }
-        forget(account, senders);
-        if (waiting >= 4 * flushEvery) {
-            // the ledger falls behind: wait for it (memory stays bounded, calls slow down to its pace)
-            flush();
-        } else if (waiting >= flushEvery && flushing.tryLock()) {
-            try {
-                write();
-            } finally {
-                flushing.unlock();
-            }
-        }
-    }
-
-    /** Writes the settled senders and removes the settled calls' pending rows, in one transaction. */
-    public void flush() {
-        flushing.lock();
-        try {
-            write();
-        } finally {
-            flushing.unlock();
-        }
-    }
-
-    private void write() {
-        List<Settled> rows;
-        List<Long> calls;
-        synchronized (settled) {
-            if (settled.isEmpty() && settledCalls.isEmpty()) {
-                return;
-            }
-            rows = new java.util.ArrayList<>(settled.values());
-            calls = new java.util.ArrayList<>(settledCalls);
-        }
-        try {
-            writeRows(rows, calls, INSERT);
-        } catch (LedgerException someExisted) {
-            writeRows(rows, calls, UPSERT);
-        }
-        synchronized (settled) {
-            rows.forEach(row -> settled.remove(row.account() + "|" + key(row.request()), row));
-            settledCalls.removeAll(calls);
-        }
-    }
-
-    /** Most senders are new to the ledger: a plain insert first, an upsert only when some were there already. */
-    private void writeRows(List<Settled> rows, List<Long> calls, String sql) {
-        db.inTransaction(c -> {
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-                for (Settled row : rows) {
-                    LedgerEntry e = row.entry();
-                    p.setString(1, row.account());
-                    p.setString(2, row.request().sender().toUpperCase(Locale.ROOT));
-                    p.setString(3, row.request().isoCode().toLowerCase(Locale.ROOT));
-                    for (int offset : sql == INSERT ? new int[] {4} : new int[] {4, 9}) {
-                        p.setString(offset, e.state());
-                        p.setString(offset + 1, e.kaleyraId().isEmpty() ? null : e.kaleyraId());
-                        p.setString(offset + 2, e.reason().isEmpty() ? null : truncate(e.reason(), 1000));
-                        p.setString(offset + 3, truncate(e.sourceFile(), 500));
-                        p.setTimestamp(offset + 4, Timestamp.from(e.updatedAt()));
-                    }
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_call WHERE id = ?")) {
-                for (long id : calls) {
-                    p.setLong(1, id);
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            return null;
-        });
-    }
-
-    private void forget(String account, Collection<SenderRequest> senders) {
-        if (!unresolved.isEmpty()) {
-            senders.forEach(r -> unresolved.remove(account + "|" + key(r)));
-        }
-    }
-
-    /** The senders of calls left pending by an earlier run (a crash, or an outcome that stayed unknown). */
-    private void loadUnresolved() {
-        if (unresolvedLoaded) {
-            return;
-        }
-        synchronized (this) {
-            if (unresolvedLoaded) {
-                return;
-            }
-            db.inTransaction(c -> {
-                try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery("SELECT account, source_file, senders, sent_at FROM pending_call")) {
-                    while (rs.next()) {
-                        LedgerEntry pending = new LedgerEntry(LedgerEntry.PENDING, "", "sent, outcome unknown",
-                                rs.getString(2) == null ? "" : rs.getString(2), rs.getTimestamp(4).toInstant());
-                        String account = rs.getString(1);
-                        for (String key : rs.getString(3).split("\n")) {
-                            if (!key.isEmpty()) {
-                                unresolved.put(account + "|" + key, pending);
-                            }
-                        }
-                    }
-                }
-                return null;
-            });
-            unresolvedLoaded = true;
-        }
-    }
+    /** Writes whatever is held in memory (at the end of every file and at stop). */
+    void flush();
 
     /** Everything recorded for an account, pending senders included (for tests and operators; not for large ledgers). */
-    public Map<String, LedgerEntry> all(String account) {
-        loadUnresolved();
-        flush();
-        Map<String, LedgerEntry> all = db.inTransaction(c -> {
-            Map<String, LedgerEntry> rows = new HashMap<>();
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT sender, iso_code, state, kaleyra_id, reason, source_file, updated_at FROM sender_ledger WHERE account = ?")) {
-                p.setString(1, account);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        rows.put(rs.getString(1) + "|" + rs.getString(2), entry(rs));
-                    }
-                }
-            }
-            return rows;
-        });
-        String prefix = account + "|";
-        unresolved.forEach((key, entry) -> {
-            if (key.startsWith(prefix)) {
-                all.putIfAbsent(key.substring(prefix.length()), entry);
-            }
-        });
-        return all;
-    }
+    Map<String, LedgerEntry> all(String account);
 
     /** How many calls are recorded as pending now (a settled run leaves none). */
-    public int pendingCalls() {
-        return db.inTransaction(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pending_call")) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        });
-    }
-
-    private static LedgerEntry entry(ResultSet rs) throws java.sql.SQLException {
-        Timestamp at = rs.getTimestamp(7);
-        return new LedgerEntry(rs.getString(3), nullToEmpty(rs.getString(4)), nullToEmpty(rs.getString(5)),
-                nullToEmpty(rs.getString(6)), at == null ? null : at.toInstant());
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null ? null : s.length() > max ? s.substring(0, max) : s;
-    }
-
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
-    }
-
+    int pendingCalls();
 }

@@ -2,6 +2,8 @@ package org.senderroute.validate;
 
 import java.util.Locale;
 
+import org.senderroute.intake.SenderFingerprint;
+
 /**
  * The sender/iso_code pairs already seen in one file, kept as 64-bit fingerprints in an open-addressing table:
  * 16 bytes per record at most, so a file of a million records costs about 16 MB here, not the strings themselves.
@@ -15,7 +17,7 @@ public final class SeenSenders {
 
     /** @return true when the pair is new, false when it was seen before */
     public boolean add(String sender, String iso) {
-        long key = fingerprint(sender.toUpperCase(Locale.ROOT), iso.toLowerCase(Locale.ROOT));
+        long key = SenderFingerprint.of(sender.toUpperCase(Locale.ROOT), iso.toLowerCase(Locale.ROOT));
         if (key == 0) {
             boolean fresh = !zeroSeen;
             zeroSeen = true;
@@ -29,7 +31,7 @@ public final class SeenSenders {
 
     private boolean insert(long[] table, long key) {
         int mask = table.length - 1;
-        int i = (int) (mix(key) & mask);
+        int i = (int) (SenderFingerprint.spread(key) & mask);
         while (table[i] != 0) {
             if (table[i] == key) {
                 return false;
@@ -53,24 +55,4 @@ public final class SeenSenders {
         }
     }
 
-    private static long fingerprint(String sender, String iso) {
-        long h = 0xcbf29ce484222325L;
-        h = fnv(h, sender);
-        h = (h ^ 0x1F) * 0x100000001b3L;
-        return fnv(h, iso);
-    }
-
-    private static long fnv(long h, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            h = (h ^ s.charAt(i)) * 0x100000001b3L;
-        }
-        return h;
-    }
-
-    private static long mix(long key) {
-        key ^= key >>> 33;
-        key *= 0xff51afd7ed558ccdL;
-        key ^= key >>> 33;
-        return key;
-    }
 }

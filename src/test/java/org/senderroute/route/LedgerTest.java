@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.senderroute.ledger.LedgerDatabase;
+import org.senderroute.ledger.JournalSenderLedger;
 import org.senderroute.ledger.LedgerEntry;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.sandbox.SandboxSettings;
@@ -23,7 +23,17 @@ class LedgerTest extends SandboxRouteTest {
 
     @BeforeEach
     void start() {
-        start(SandboxSettings.defaults(), Map.of());
+        start(SandboxSettings.defaults(), store());
+    }
+
+    /** The settings of the sender ledger under test: the journal, as shipped. */
+    protected Map<String, String> store() {
+        return Map.of();
+    }
+
+    /** The sender ledger as the stopped application left it, opened again. */
+    protected SenderLedger reopen() throws Exception {
+        return JournalSenderLedger.open(dir.resolve("ledger/senders.journal"), false);
     }
 
 
@@ -80,7 +90,7 @@ class LedgerTest extends SandboxRouteTest {
     }
 
     @Test
-    void theLedgerRecordsEveryOutcome() {
+    void theLedgerRecordsEveryOutcome() throws Exception {
         sandbox.faults().createThenAnswerLateNext(1, Duration.ofSeconds(7));
         app.drop("outcomes.csv", "sender,description,iso_code,entity_id\n" + SenderFiles.sender(1) + ",d,in,123456789012\n");
         app.awaitTaken("outcomes.csv");
@@ -90,10 +100,9 @@ class LedgerTest extends SandboxRouteTest {
                 + "{\"sender\":\"ABC123\",\"description\":\"x\",\"iso_code\":\"gb\"}]");
         app.awaitTaken("rejected.json");
 
-        try (LedgerDatabase db = new LedgerDatabase("jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath()
-                + ";AUTO_SERVER=FALSE", "sa", "", 1)) {
-            app.stop();
-            SenderLedger ledger = new SenderLedger(db, 1);
+        app.stop();
+        SenderLedger ledger = reopen();
+        try {
             Map<String, LedgerEntry> all = ledger.all("SANDBOXSID");
             assertThat(ledger.pendingCalls()).as("every call settled, none left pending").isZero();
             assertThat(all.get(SenderFiles.sender(1) + "|in").state()).isEqualTo(LedgerEntry.CREATED);
@@ -102,6 +111,10 @@ class LedgerTest extends SandboxRouteTest {
                     .isEqualTo(String.valueOf(sandbox.find("in", SenderFiles.sender(2)).orElseThrow().id()));
             assertThat(all).doesNotContainKey("SEVENXX|in");
             assertThat(all).containsKeys("ABC123|in", "ABC123|gb");
+        } finally {
+            if (ledger instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
     }
 }
