@@ -42,7 +42,8 @@ rm -rf "$D"
 mkdir -p "$D/inbox" "$D/out/success" "$D/out/failure" "$BENCH_DIR/work/input"
 INPUT=$BENCH_DIR/work/input/senders-$RECORDS.csv
 java -cp "$BENCH_CP" org.senderroute.bench.GenerateSenders "$RECORDS" "$INPUT" 10 >&2
-ln "$INPUT" "$D/inbox/" 2>/dev/null || cp "$INPUT" "$D/inbox/"
+touch -d '-10 minutes' "$INPUT"
+ln "$INPUT" "$D/inbox/" 2>/dev/null || cp -p "$INPUT" "$D/inbox/"
 
 java -Xms1g -Xmx3g -cp "$BENCH_JAR:$PRODUCT_JAR" org.senderroute.bench.SandboxServer 0 0 5000 >"$D/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
@@ -57,7 +58,7 @@ URL=$(awk '/^SANDBOX_URL /{print $2; exit}' "$D/sandbox.log")
 EXTRA=($PRODUCT_ENV)
 T0=$EPOCHREALTIME
 (cd "$ROOT" && exec env KALEYRA_BASE_URL="$URL" KALEYRA_SID=SANDBOXSID KALEYRA_API_KEY=sandbox-api-key KALEYRA_SANDBOX=false \
-    SENDER_INBOX="$D/inbox" SENDER_WORK_DIR="$D/staging" SENDER_INBOX_MIN_AGE=0 SENDER_LEDGER_URL="jdbc:h2:file:$D/ledger/ledger" SENDER_LEDGER_JOURNAL="$D/ledger/senders.journal" \
+    SENDER_INBOX="$D/inbox" SENDER_WORK_DIR="$D/staging" SENDER_LEDGER_URL="jdbc:h2:file:$D/ledger/ledger" SENDER_LEDGER_JOURNAL="$D/ledger/senders.journal" \
     SENDER_OUTPUT_SUCCESS="file:$D/out/success?tempPrefix=.writing-" SENDER_OUTPUT_FAILURE="file:$D/out/failure?tempPrefix=.writing-" \
     "${EXTRA[@]}" \
     java -Xmx"$XMX" -XX:FlightRecorderOptions=stackdepth=256 \

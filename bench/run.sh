@@ -175,6 +175,10 @@ kill_tree() { # the timeout process under GNU time, then the java under it
     done
 }
 
+# A generated file is dated ten minutes back, as a file dropped before the run: the module's read lock then takes it
+# at once under its default sender.inbox.min-age (a younger file waits until it is that old).
+aged() { touch -d '-10 minutes' "$1"; }
+
 rows_in() { # directory -> data rows in its CSV files (header excluded), 0 if none
     local n=0 f
     for f in "$1"/*.csv; do
@@ -190,7 +194,7 @@ product_env() { # run-dir -> env assignments for one module run
         "SENDER_INBOX=$d/inbox" "SENDER_WORK_DIR=$d/staging" \
         "SENDER_OUTPUT_SUCCESS=file:$d/out/success?tempPrefix=.writing-" \
         "SENDER_OUTPUT_FAILURE=file:$d/out/failure?tempPrefix=.writing-" \
-        "SENDER_INBOX_MIN_AGE=0" "SENDER_LEDGER_URL=jdbc:h2:file:$d/ledger/ledger" "SENDER_LEDGER_JOURNAL=$d/ledger/senders.journal"
+        "SENDER_LEDGER_URL=jdbc:h2:file:$d/ledger/ledger" "SENDER_LEDGER_JOURNAL=$d/ledger/senders.journal"
 }
 
 # run_side SCENARIO SIDE INPUT RUN [extra product env | extra baseline args] : one measured run, appended to RESULTS
@@ -207,7 +211,7 @@ run_side() {
     records=$(($(wc -l <"$input") - 1))
     start_sandbox "$([ "$scenario" = latency ] && echo "$LATENCY_MS" || echo 0)"
     if [ "$side" = product ]; then
-        ln "$input" "$d/inbox/" 2>/dev/null || cp "$input" "$d/inbox/"
+        ln "$input" "$d/inbox/" 2>/dev/null || cp -p "$input" "$d/inbox/"
         local envs
         mapfile -t envs < <(product_env "$d")
         # shellcheck disable=SC2206
@@ -376,6 +380,7 @@ CONCURRENCY_SETTING=$(grep -E '^[[:space:]]*sender\.http\.max-concurrent-calls' 
 for r in "${SIZES[@]}"; do
     f=$WORK/input/senders-$r.csv
     java -cp "$BENCH_CP" org.senderroute.bench.GenerateSenders "$r" "$f" "$INVALID_PERCENT" >&2
+    aged "$f"
     for i in $(seq 1 "$RUNS"); do
         if [ $((i % 2)) = 1 ]; then
             run_side throughput product "$f" "$i"
@@ -392,6 +397,7 @@ if [ "$LATENCY_RUNS" -gt 0 ]; then
     INVALID_PERCENT=0
     f=$WORK/input/latency-$LATENCY_RECORDS.csv
     java -cp "$BENCH_CP" org.senderroute.bench.GenerateSenders "$LATENCY_RECORDS" "$f" 0 >&2
+    aged "$f"
     [ -n "$CONCURRENCY_SETTING" ] || log "NOTE: config/application.properties has no sender.http.max-concurrent-calls: SENDER_HTTP_MAX_CONCURRENT_CALLS has no effect on this build"
     for i in $(seq 1 "$LATENCY_RUNS"); do
         run_side latency product "$f" "$i" SENDER_HTTP_MAX_CONCURRENT_CALLS="$LATENCY_CONCURRENCY" SENDER_BATCH_SIZE="$LATENCY_BATCH_SIZE"

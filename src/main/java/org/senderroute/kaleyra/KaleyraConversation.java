@@ -1,6 +1,5 @@
 package org.senderroute.kaleyra;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -87,7 +86,7 @@ public final class KaleyraConversation {
         Map<String, LedgerEntry> known = ledger.lookup(account.sid(), batch.valid());
         List<SenderRequest> toSend = new ArrayList<>(batch.valid().size());
         for (SenderRequest r : batch.valid()) {
-            LedgerEntry entry = known.get(SenderLedger.key(r));
+            LedgerEntry entry = known.isEmpty() ? null : known.get(SenderLedger.key(r));
             if (entry != null && entry.created()) {
                 succeed(r, entry.kaleyraId(), "", "", "registered earlier by this module on " + entry.updatedAt()
                         + (entry.sourceFile().isEmpty() ? "" : " (from " + entry.sourceFile() + ")")
@@ -128,7 +127,7 @@ public final class KaleyraConversation {
     }
 
     /** Takes the next request off the queue and returns its JSON body {@code {"data":[...]}}. */
-    public byte[] nextRequestBody() {
+    public RequestBody nextRequestBody() {
         Pending next = queue.pollFirst();
         int cap = account.capacity();
         if (next.senders().size() > cap) {
@@ -393,8 +392,8 @@ public final class KaleyraConversation {
         current = null;
     }
 
-    private static byte[] body(List<SenderRequest> senders) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(senders.size() * 96 + 16);
+    private static RequestBody body(List<SenderRequest> senders) {
+        RequestBody.Writer out = new RequestBody.Writer();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeArrayFieldStart("data");
@@ -413,6 +412,6 @@ public final class KaleyraConversation {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out.body();
     }
 }

@@ -76,7 +76,7 @@ public final class KaleyraReplies {
     }
 
     /** The JSON body of the next request. */
-    public byte[] nextRequestBody(@ExchangeProperty(CONVERSATION) KaleyraConversation c) {
+    public RequestBody nextRequestBody(@ExchangeProperty(CONVERSATION) KaleyraConversation c) {
         return c.nextRequestBody();
     }
 }

@@ -1,82 +1,155 @@
 package org.senderroute.kaleyra;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 
-/** Reads the HTTP status and body of a Create Sender ID call into a {@link KaleyraReply}; a body that is not JSON is kept as text. */
+/**
+ * Reads the HTTP status and body of a Create Sender ID call into a {@link KaleyraReply}; a body that is not JSON is
+ * kept as text. The body is read from the connection as a stream of JSON tokens: a reply to 5000 senders is neither
+ * copied into memory first nor built as a tree.
+ */
 public final class KaleyraReplyParser {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The parser does not close the stream: what is left of it is read to its end first. */
+    private static final JsonFactory JSON = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
     private static final int BODY_START = 300;
 
+    /**
+     * @param body the reply as it arrives (the endpoint does not cache it): read here once, as JSON tokens, to its end
+     * @throws IOException when the connection fails while the reply is read (the call then had no reply)
+     */
     public KaleyraReply parse(@Header("CamelHttpResponseCode") Integer status, @Header("Retry-After") String retryAfter,
-            @Body String body) {
+            @Body InputStream body) throws IOException {
         int httpStatus = status == null ? 0 : status;
-        String text = body == null ? "" : body;
-        String start = text.length() > BODY_START ? text.substring(0, BODY_START) + "..." : text;
-        start = start.replaceAll("\\s+", " ").strip();
-        JsonNode root;
-        try {
-            root = text.isBlank() ? null : MAPPER.readTree(text);
-        } catch (Exception notJson) {
-            root = null;
+        try (InputStream in = new BufferedInputStream(body == null ? InputStream.nullInputStream() : body, 8192)) {
+            in.mark(BODY_START + 1);
+            byte[] head = in.readNBytes(BODY_START + 1);
+            in.reset();
+            String start = new String(head, 0, Math.min(head.length, BODY_START), StandardCharsets.UTF_8)
+                    + (head.length > BODY_START ? "..." : "");
+            start = start.replaceAll("\\s+", " ").strip();
+            KaleyraReply reply;
+            try {
+                reply = read(in, httpStatus, retryAfter, start);
+            } catch (JsonProcessingException notJson) {
+                reply = new KaleyraReply(httpStatus, "", "", List.of(), Map.of(), retryAfter, start);
+            }
+            // the rest (whitespace, or what did not parse) is read to its end, so that the connection can serve again
+            in.transferTo(OutputStream.nullOutputStream());
+            return reply;
         }
-        if (root == null || !root.isObject()) {
-            return new KaleyraReply(httpStatus, "", "", List.of(), Map.of(), retryAfter, start);
-        }
-        return new KaleyraReply(httpStatus, root.path("code").asText(""), root.path("message").asText(""), created(root.path("data")),
-                rejected(root.path("error")), retryAfter, start);
     }
 
-    private static List<KaleyraReply.Created> created(JsonNode data) {
-        if (!data.isArray()) {
+    private static KaleyraReply read(InputStream in, int httpStatus, String retryAfter, String start) throws IOException {
+        String code = "";
+        String message = "";
+        List<KaleyraReply.Created> created = List.of();
+        Map<Integer, String> rejected = new TreeMap<>();
+        JsonParser p = JSON.createParser(in);
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return new KaleyraReply(httpStatus, "", "", List.of(), Map.of(), retryAfter, start);
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "code" -> code = scalar(p, value);
+                case "message" -> message = scalar(p, value);
+                case "data" -> created = created(p, value);
+                case "error" -> rejected(p, value, rejected);
+                default -> p.skipChildren();
+            }
+        }
+        return new KaleyraReply(httpStatus, code, message, created, rejected, retryAfter, start);
+    }
+
+    /** {@code data}: an array of objects, each a sender created (or an entry of it). */
+    private static List<KaleyraReply.Created> created(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
             return List.of();
         }
-        List<KaleyraReply.Created> created = new ArrayList<>(data.size());
-        for (JsonNode entry : data) {
-            created.add(new KaleyraReply.Created(entry.path("id").asText(""), entry.path("status").asText(""),
-                    entry.path("sender").asText(""), entry.path("code").asText(""), entry.path("message").asText("")));
+        List<KaleyraReply.Created> created = new ArrayList<>();
+        JsonToken entry;
+        while ((entry = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (entry != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            String id = "";
+            String status = "";
+            String sender = "";
+            String code = "";
+            String message = "";
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "id" -> id = scalar(p, v);
+                    case "status" -> status = scalar(p, v);
+                    case "sender" -> sender = scalar(p, v);
+                    case "code" -> code = scalar(p, v);
+                    case "message" -> message = scalar(p, v);
+                    default -> p.skipChildren();
+                }
+            }
+            created.add(new KaleyraReply.Created(id, status, sender, code, message));
         }
         return created;
     }
 
-    private static Map<Integer, String> rejected(JsonNode error) {
-        Map<Integer, String> byIndex = new TreeMap<>();
-        if (!error.isObject()) {
-            return byIndex;
+    /** {@code error}: entries by their index in the request, each a message or an object of messages. */
+    private static void rejected(JsonParser p, JsonToken value, Map<Integer, String> byIndex) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = error.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            int index;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            String why = v == JsonToken.START_OBJECT ? messages(p) : scalar(p, v);
             try {
-                index = Integer.parseInt(entry.getKey().trim());
+                byIndex.put(Integer.parseInt(key.trim()), why);
             } catch (NumberFormatException notAnIndex) {
-                continue;
+                // not an entry of the request
             }
-            byIndex.put(index, messageOf(entry.getValue()));
         }
-        return byIndex;
     }
 
-    private static String messageOf(JsonNode entry) {
-        if (!entry.isObject()) {
-            return entry.asText();
-        }
+    /** The values of an error entry's fields, but its sender_name, joined. */
+    private static String messages(JsonParser p) throws IOException {
         List<String> parts = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = entry.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!field.getKey().equals("sender_name")) {
-                parts.add(field.getValue().asText());
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            String text = scalar(p, p.nextToken());
+            if (!name.equals("sender_name")) {
+                parts.add(text);
             }
         }
         return parts.isEmpty() ? "rejected by Kaleyra" : String.join("; ", parts);
+    }
+
+    /** A scalar's text (numbers as written); empty for null, an object or an array (which are skipped). */
+    private static String scalar(JsonParser p, JsonToken token) throws IOException {
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return "";
+        }
+        return token == JsonToken.VALUE_NULL ? "" : p.getText();
     }
 }

@@ -22,15 +22,6 @@ record JournalLine(char kind, List<String> fields) {
     static final char CREATED = 'C';
     static final char REJECTED = 'R';
 
-    /** The line as written, newline included. */
-    static String of(char kind, String... fields) {
-        StringBuilder line = new StringBuilder(64).append(kind);
-        for (String f : fields) {
-            escape(line.append('\t'), f == null ? "" : f);
-        }
-        return line.append('\n').toString();
-    }
-
     static void escape(StringBuilder to, String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

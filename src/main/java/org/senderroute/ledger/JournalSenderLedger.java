@@ -127,15 +127,15 @@ public final class JournalSenderLedger implements SenderLedger, AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        StringBuilder line = new StringBuilder(64 + senders.size() * 14).append(JournalLine.PENDING).append('\t').append(call)
-                .append('\t');
-        JournalLine.escape(line, account);
-        JournalLine.escape(line.append('\t').append(System.currentTimeMillis()).append('\t'), nullToEmpty(file));
+        JournalText text = new JournalText(64 + senders.size() * 16);
+        text.line(JournalLine.PENDING);
+        text.field(call).field(account).field(System.currentTimeMillis()).field(nullToEmpty(file));
         for (SenderRequest r : senders) {
-            JournalLine.escape(line.append('\t'), SenderLedger.key(r));
+            text.field(SenderLedger.key(r));
         }
+        text.end();
         openCalls.add(call);
-        append(List.of(line.append('\n').toString()), null, null);
+        append(text, null, null, null);
         return call;
     }
 
@@ -144,10 +144,17 @@ public final class JournalSenderLedger implements SenderLedger, AutoCloseable {
         if (calls.isEmpty()) {
             return;
         }
-        List<String> lines = new ArrayList<>(calls.size());
-        calls.forEach(call -> lines.add(JournalLine.of(JournalLine.SETTLED, Long.toString(call))));
-        append(lines, null, null);
+        append(settlements(calls), null, null, null);
         openCalls.removeAll(calls);
+    }
+
+    private static JournalText settlements(Collection<Long> calls) {
+        JournalText text = new JournalText(calls.size() * 16);
+        for (long call : calls) {
+            text.line(JournalLine.SETTLED);
+            text.field(call).end();
+        }
+        return text;
     }
 
     @Override
@@ -160,64 +167,62 @@ public final class JournalSenderLedger implements SenderLedger, AutoCloseable {
 
     @Override
     public void created(String account, String file, Map<SenderRequest, String> idBySender, String how) {
-        String at = Long.toString(System.currentTimeMillis());
-        settle(account, idBySender.keySet(), r -> JournalLine.of(JournalLine.CREATED, account, SenderLedger.key(r), at,
-                nullToEmpty(file), nullToEmpty(idBySender.get(r)), nullToEmpty(how)));
+        long at = System.currentTimeMillis();
+        settle(account, idBySender.keySet(), (text, r, key) -> text.field(account).field(key).field(at).field(nullToEmpty(file))
+                .field(nullToEmpty(idBySender.get(r))).field(nullToEmpty(how)), JournalLine.CREATED);
     }
 
     @Override
     public void rejected(String account, String file, Map<SenderRequest, String> reasonBySender) {
-        String at = Long.toString(System.currentTimeMillis());
-        settle(account, reasonBySender.keySet(), r -> JournalLine.of(JournalLine.REJECTED, account, SenderLedger.key(r), at,
-                nullToEmpty(file), nullToEmpty(reasonBySender.get(r))));
+        long at = System.currentTimeMillis();
+        settle(account, reasonBySender.keySet(), (text, r, key) -> text.field(account).field(key).field(at)
+                .field(nullToEmpty(file)).field(nullToEmpty(reasonBySender.get(r))), JournalLine.REJECTED);
     }
 
-    private void settle(String account, Collection<SenderRequest> senders, java.util.function.Function<SenderRequest, String> line) {
+    @FunctionalInterface
+    private interface Fields {
+        void write(JournalText text, SenderRequest r, String key);
+    }
+
+    private void settle(String account, Collection<SenderRequest> senders, Fields fields, char kind) {
         if (senders.isEmpty()) {
             return;
         }
-        List<String> lines = new ArrayList<>(senders.size());
+        JournalText text = new JournalText(senders.size() * 96);
+        int[] starts = new int[senders.size()];
         List<String> keys = new ArrayList<>(senders.size());
+        int i = 0;
         for (SenderRequest r : senders) {
-            lines.add(line.apply(r));
-            keys.add(SenderLedger.key(r));
+            String key = SenderLedger.key(r);
+            keys.add(key);
+            starts[i++] = text.line(kind);
+            fields.write(text, r, key);
+            text.end();
         }
-        append(lines, account, keys);
+        append(text, account, keys, starts);
         unresolved.forget(account, keys);
     }
 
     /**
-     * Appends the lines in one write (forced to disk when so configured); when {@code keys} are given, line i is the
-     * latest outcome of {@code keys.get(i)} and the index says so.
+     * Appends the text in one write (forced to disk when so configured); when {@code keys} are given, the line
+     * starting at {@code starts[i]} is the latest outcome of {@code keys.get(i)} and the index says so.
      */
-    private void append(List<String> lines, String account, List<String> keys) {
-        int total = 0;
-        byte[][] encoded = new byte[lines.size()][];
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = lines.get(i).getBytes(StandardCharsets.UTF_8);
-            total += encoded[i].length;
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(total);
-        for (byte[] b : encoded) {
-            buffer.put(b);
-        }
-        buffer.flip();
+    private void append(JournalText text, String account, List<String> keys, int[] starts) {
+        ByteBuffer buffer = text.buffer();
         lock.writeLock().lock();
         try {
             long base = end;
             while (buffer.hasRemaining()) {
                 channel.write(buffer, base + buffer.position());
             }
-            end = base + total;
+            end = base + text.size();
             if (keys != null) {
-                long offset = base;
-                for (int i = 0; i < encoded.length; i++) {
+                for (int i = 0; i < starts.length; i++) {
                     String key = keys.get(i);
-                    index.put(SenderFingerprint.of(account, key), offset, o -> {
+                    index.put(SenderFingerprint.of(account, key), base + starts[i], o -> {
                         JournalLine there = readLine(o);
                         return there != null && there.isAbout(account, key);
                     });
-                    offset += encoded[i].length;
                 }
             }
         } catch (IOException e) {
@@ -335,7 +340,7 @@ public final class JournalSenderLedger implements SenderLedger, AutoCloseable {
         }
         end = complete;
         nextCall = maxCall[0] + 1;
-        List<String> settledNow = new ArrayList<>();
+        List<Long> settledNow = new ArrayList<>();
         for (Map.Entry<Long, Long> call : pendingAt.entrySet()) {
             JournalLine line = readLine(call.getValue());
             String account = line.field(1);
@@ -351,11 +356,11 @@ public final class JournalSenderLedger implements SenderLedger, AutoCloseable {
             if (anyUnknown) {
                 openCalls.add(call.getKey());
             } else {
-                settledNow.add(JournalLine.of(JournalLine.SETTLED, Long.toString(call.getKey())));
+                settledNow.add(call.getKey());
             }
         }
         if (!settledNow.isEmpty()) {
-            append(settledNow, null, null);
+            append(settlements(settledNow), null, null, null);
         }
         LOG.info("Sender journal {}: {} senders recorded, {} calls pending with {} senders of unknown outcome", file,
                 index.size(), openCalls.size(), unresolved.size());

@@ -72,8 +72,9 @@ public final class SenderMetrics {
     }
 
     public void invalid(String rule) {
-        invalidByRule.computeIfAbsent(rule, k -> Counter.builder("sender.records.invalid")
-                .description("Records refused before sending, by rule").tag("rule", k).register(registry())).increment();
+        Counter known = invalidByRule.get(rule);
+        (known != null ? known : invalidByRule.computeIfAbsent(rule, k -> Counter.builder("sender.records.invalid")
+                .description("Records refused before sending, by rule").tag("rule", k).register(registry()))).increment();
     }
 
     public void succeeded(int records) {
@@ -82,8 +83,9 @@ public final class SenderMetrics {
     }
 
     public void failed(String code) {
-        failedByCode.computeIfAbsent(code, k -> Counter.builder("sender.records.failed")
-                .description("Records written to the failure output, by code").tag("code", k).register(registry())).increment();
+        Counter known = failedByCode.get(code);
+        (known != null ? known : failedByCode.computeIfAbsent(code, k -> Counter.builder("sender.records.failed")
+                .description("Records written to the failure output, by code").tag("code", k).register(registry()))).increment();
     }
 
     public void batchSent() {
@@ -104,7 +106,10 @@ public final class SenderMetrics {
                 .publishPercentileHistogram().register(registry())).record(took);
     }
 
+    /** The counter of that name (looked up first: this runs per record, and a capturing lambda would cost each time). */
     private Counter counter(String name, String description) {
-        return counters.computeIfAbsent(name, k -> Counter.builder(k).description(description).register(registry()));
+        Counter known = counters.get(name);
+        return known != null ? known
+                : counters.computeIfAbsent(name, k -> Counter.builder(k).description(description).register(registry()));
     }
 }

@@ -274,6 +274,19 @@ public final class KaleyraSandbox implements AutoCloseable {
             // Closing the exchange before any response header is written closes the TCP connection.
             exchange.close();
             LOG.debug("Kaleyra sandbox {} {} -> connection dropped (data size {})", method, path, size);
+        } else if (fault instanceof SandboxFaults.CutReply) {
+            SandboxReply created = create(exchange, sid, request).withDataSize(size);
+            pause(faults.latency());
+            byte[] bytes = created.bytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(created.status(), bytes.length);
+            OutputStream out = exchange.getResponseBody();
+            out.write(bytes, 0, bytes.length / 2);
+            out.flush();
+            // closing the exchange with the body unfinished closes the TCP connection
+            exchange.close();
+            LOG.debug("Kaleyra sandbox {} {} -> {} cut off after {} of {} bytes", method, path, created.status(),
+                    bytes.length / 2, bytes.length);
         } else if (fault instanceof SandboxFaults.AnswerLate late) {
             reply(exchange, method, path, create(exchange, sid, request).withDataSize(size), late.delay());
         } else {

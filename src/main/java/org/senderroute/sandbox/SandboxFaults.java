@@ -9,14 +9,15 @@ import java.util.Objects;
  * Run-time fault switches of the {@link KaleyraSandbox}. All are off by default and all methods are thread-safe.
  *
  * <p>The one-shot faults apply to POSTs on the sender paths and are consumed one per POST, checked in this
- * order: {@link #failNext}, then {@link #dropConnectionNext}, then {@link #createThenAnswerLateNext}. Calls
+ * order: {@link #failNext}, then {@link #dropConnectionNext}, then {@link #createThenCutReplyNext}, then
+ * {@link #createThenAnswerLateNext}. Calls
  * accumulate: {@code failNext(1, 503, ...)} followed by {@code failNext(1, 429, ...)} fails the next POST with
  * 503 and the one after with 429.
  */
 public final class SandboxFaults {
 
     /** What to do with one POST. */
-    sealed interface PostFault permits None, Fail, Drop, AnswerLate {
+    sealed interface PostFault permits None, Fail, Drop, CutReply, AnswerLate {
     }
 
     record None() implements PostFault {
@@ -26,6 +27,9 @@ public final class SandboxFaults {
     }
 
     record Drop() implements PostFault {
+    }
+
+    record CutReply() implements PostFault {
     }
 
     record AnswerLate(Duration delay) implements PostFault {
@@ -39,6 +43,7 @@ public final class SandboxFaults {
 
     private final Deque<Fail> fails = new ArrayDeque<>();
     private int drops;
+    private int cuts;
     private final Deque<Duration> lateAnswers = new ArrayDeque<>();
     private int capacity;
     private Duration latency;
@@ -73,6 +78,16 @@ public final class SandboxFaults {
     public synchronized SandboxFaults dropConnectionNext(int count) {
         requireCount(count);
         drops += count;
+        return this;
+    }
+
+    /**
+     * The next {@code count} POSTs are processed normally (senders are created), then the connection is closed half-way
+     * through the reply's body: the client sees the status and the headers, and the body breaks off.
+     */
+    public synchronized SandboxFaults createThenCutReplyNext(int count) {
+        requireCount(count);
+        cuts += count;
         return this;
     }
 
@@ -112,13 +127,14 @@ public final class SandboxFaults {
 
     /** Number of one-shot faults not consumed yet. */
     public synchronized int pending() {
-        return fails.size() + drops + lateAnswers.size();
+        return fails.size() + drops + cuts + lateAnswers.size();
     }
 
     /** Turns every fault off and restores capacity and latency from the settings. */
     public synchronized void reset() {
         fails.clear();
         drops = 0;
+        cuts = 0;
         lateAnswers.clear();
         capacity = defaultCapacity;
         latency = defaultLatency;
@@ -132,6 +148,10 @@ public final class SandboxFaults {
         if (drops > 0) {
             drops--;
             return new Drop();
+        }
+        if (cuts > 0) {
+            cuts--;
+            return new CutReply();
         }
         if (!lateAnswers.isEmpty()) {
             return new AnswerLate(lateAnswers.removeFirst());

@@ -154,6 +154,33 @@ class KaleyraCallsTest extends SandboxRouteTest {
     }
 
     @Test
+    void aReplyCutOffHalfWayIsNoReplyAndItsCreatedSendersStaySuccesses() {
+        start(SandboxSettings.defaults(), Map.of());
+        sandbox.faults().createThenCutReplyNext(1);
+        app.drop("cut.csv", SenderFiles.csv(40));
+        app.awaitTaken("cut.csv");
+
+        assertThat(app.failureRows("cut")).isEmpty();
+        assertThat(app.successRows("cut")).hasSize(40).allSatisfy(r ->
+                assertThat(r.get("message")).contains("created by an earlier call"));
+        assertThat(sandbox.createdCount()).isEqualTo(40);
+        assertThat(sandbox.postCalls()).as("the cut reply, then the call that learns they exist").isEqualTo(2);
+    }
+
+    @Test
+    void aReplyThatIsNotJsonFailsTheRecordsWithItsStart() {
+        start(SandboxSettings.defaults(), Map.of());
+        sandbox.faults().failNext(1, 400, "<html><body>Bad\n   gateway   page " + "x".repeat(400) + "</body></html>", null);
+        app.drop("html.csv", SenderFiles.csv(2));
+        app.awaitTaken("html.csv");
+
+        assertThat(app.failureRows("html")).hasSize(2).allSatisfy(r -> {
+            assertThat(r.get("error_code")).isEqualTo("UNEXPECTED_RESPONSE");
+            assertThat(r.get("error_message")).contains("HTTP 400", "<html><body>Bad gateway page xxx").endsWith("...");
+        });
+    }
+
+    @Test
     void anUnexpectedReplyFailsTheRecordsWithStatusAndBody() {
         start(SandboxSettings.defaults(), Map.of());
         sandbox.faults().failNext(1, 418, "I'm a teapot", null);
