@@ -139,9 +139,17 @@ measure() {
         (cd "$ROOT" && exec timeout -k 5 "$RUN_TIMEOUT" "$@") >"$out" 2>&1 &
     fi
     pid=$!
+    local kids=
     while kill -0 "$pid" 2>/dev/null; do
-        # VmHWM of the processes under it (timeout, java): the peak RSS also of a run that has to be killed
-        for child in $(pgrep -P "$pid" 2>/dev/null) $(pgrep -P "$(pgrep -P "$pid" 2>/dev/null | head -n 1)" 2>/dev/null); do
+        # VmHWM (a high-water mark, so a slow poll loses nothing) of the processes under it (timeout, java): the peak
+        # RSS also of a run that has to be killed. The poll is kept light: it shares the 2 cores with the measured run.
+        local found=$kids
+        if [ -z "$found" ]; then
+            found="$(pgrep -P "$pid" 2>/dev/null) $(pgrep -P "$(pgrep -P "$pid" 2>/dev/null | head -n 1)" 2>/dev/null)"
+            # kept once both are there (the java under timeout), looked up again until then
+            if [ "$(wc -w <<<"$found")" -ge 2 ]; then kids=$found; fi
+        fi
+        for child in $found; do
             v=$(awk '/^VmHWM:/{print $2}' "/proc/$child/status" 2>/dev/null || echo 0)
             if [ "${v:-0}" -gt "$hwm" ]; then hwm=$v; fi
         done
@@ -151,7 +159,7 @@ measure() {
             sleep 1
             kill_tree "$pid"
         fi
-        sleep 0.1
+        sleep 0.5
     done
     RC=0
     wait "$pid" || RC=$?

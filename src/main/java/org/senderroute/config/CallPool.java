@@ -10,8 +10,8 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The threads that settle batches, {@code sender.http.max-concurrent-calls} of them, shared by every file. When all
- * are busy and the one-place queue is taken, the splitter settles the next batch itself instead of reading further
- * ahead, so at most the pool size plus two batches are in memory. The calls themselves are bounded by
+ * are busy and the small queue is full, the splitter settles the next batch itself instead of reading further
+ * ahead, so at most twice the pool size plus one batches are in memory. The calls themselves are bounded by
  * {@link org.senderroute.kaleyra.CallSlots}.
  */
 final class CallPool extends ServiceSupport {
@@ -23,7 +23,7 @@ final class CallPool extends ServiceSupport {
     }
 
     static ExecutorService start(CamelContext context, int size) throws Exception {
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1),
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(size),
                 CallPool::newThread, new ThreadPoolExecutor.CallerRunsPolicy());
         context.addService(new CallPool(executor), true, true);
         return executor;
