@@ -58,7 +58,7 @@ URL=$(awk '/^SANDBOX_URL /{print $2; exit}' "$D/sandbox.log")
 EXTRA=($PRODUCT_ENV)
 T0=$EPOCHREALTIME
 (cd "$ROOT" && exec env KALEYRA_BASE_URL="$URL" KALEYRA_SID=SANDBOXSID KALEYRA_API_KEY=sandbox-api-key KALEYRA_SANDBOX=false \
-    SENDER_INBOX="$D/inbox" SENDER_WORK_DIR="$D/staging" SENDER_LEDGER_URL="jdbc:h2:file:$D/ledger/ledger" SENDER_LEDGER_JOURNAL="$D/ledger/senders.journal" \
+    SENDER_INBOX="$D/inbox" SENDER_WORK_DIR="$D/staging" SENDER_LEDGER_URL="jdbc:h2:file:$D/ledger/ledger" SENDER_LEDGER_JOURNAL="$D/ledger/ledger.journal" \
     SENDER_OUTPUT_SUCCESS="file:$D/out/success?tempPrefix=.writing-" SENDER_OUTPUT_FAILURE="file:$D/out/failure?tempPrefix=.writing-" \
     "${EXTRA[@]}" \
     java -Xmx"$XMX" -XX:FlightRecorderOptions=stackdepth=256 \

@@ -202,7 +202,7 @@ product_env() { # run-dir -> env assignments for one module run
         "SENDER_INBOX=$d/inbox" "SENDER_WORK_DIR=$d/staging" \
         "SENDER_OUTPUT_SUCCESS=file:$d/out/success?tempPrefix=.writing-" \
         "SENDER_OUTPUT_FAILURE=file:$d/out/failure?tempPrefix=.writing-" \
-        "SENDER_LEDGER_URL=jdbc:h2:file:$d/ledger/ledger" "SENDER_LEDGER_JOURNAL=$d/ledger/senders.journal"
+        "SENDER_LEDGER_URL=jdbc:h2:file:$d/ledger/ledger" "SENDER_LEDGER_JOURNAL=$d/ledger/ledger.journal"
 }
 
 # run_side SCENARIO SIDE INPUT RUN [extra product env | extra baseline args] : one measured run, appended to RESULTS

@@ -1,29 +1,76 @@
 package org.senderroute.config;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.senderroute.ledger.FileLedger;
+import org.senderroute.ledger.JdbcFileLedger;
 import org.senderroute.ledger.JdbcSenderLedger;
+import org.senderroute.ledger.JournalFileLedger;
 import org.senderroute.ledger.JournalSenderLedger;
 import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.LedgerException;
+import org.senderroute.ledger.LedgerJournal;
 import org.senderroute.ledger.SenderLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Opens the ledgers (the database of files, creating its schema; the sender ledger) at start-up and closes them with the Camel context. */
+/**
+ * Opens the ledger of {@code sender.ledger.store} at start-up, and closes it when Camel stops (after the routes):
+ * the journal file of {@code sender.ledger.journal} (default), or the database of {@code sender.ledger.url}
+ * ({@code jdbc}).
+ */
 final class LedgerLauncher extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerLauncher.class);
 
-    private final LedgerDatabase db;
-
-    private LedgerLauncher(LedgerDatabase db) {
-        this.db = db;
+    /** The two ledgers of one store. */
+    record Ledgers(SenderLedger senders, FileLedger files) {
     }
 
-    static LedgerDatabase start(CamelContext context, Settings settings) throws Exception {
+    private final Runnable close;
+
+    private LedgerLauncher(Runnable close) {
+        this.close = close;
+    }
+
+    static Ledgers start(CamelContext context, Settings settings) throws Exception {
+        String store = settings.get("sender.ledger.store", "journal").trim().toLowerCase(Locale.ROOT);
+        return switch (store) {
+            case "journal" -> journal(context, settings);
+            case "jdbc" -> database(context, settings);
+            default -> throw new IllegalArgumentException("sender.ledger.store must be journal or jdbc, not " + store);
+        };
+    }
+
+    private static Ledgers journal(CamelContext context, Settings settings) throws Exception {
+        String where = settings.get("sender.ledger.journal", "./data/ledger/ledger.journal").trim();
+        boolean temporary = "temporary".equals(where);
+        LedgerJournal journal;
+        try {
+            journal = temporary ? LedgerJournal.temporary()
+                    : LedgerJournal.open(Path.of(where), settings.flag("sender.ledger.fsync", true));
+        } catch (java.io.IOException | LedgerException e) {
+            throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be opened: "
+                    + e.getMessage(), e);
+        }
+        JournalSenderLedger senders = new JournalSenderLedger(journal);
+        JournalFileLedger files = new JournalFileLedger(journal);
+        try {
+            journal.replay(senders, files);
+        } catch (java.io.IOException | LedgerException e) {
+            journal.close();
+            throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be read: "
+                    + e.getMessage(), e);
+        }
+        context.addService(new LedgerLauncher(journal::close), true, true);
+        LOG.info("Ledger: journal {}", temporary ? "in a temporary file (deleted at stop)" : journal.file());
+        return new Ledgers(senders, files);
+    }
+
+    private static Ledgers database(CamelContext context, Settings settings) throws Exception {
         String url = settings.get("sender.ledger.url", "jdbc:h2:file:./data/ledger/ledger;WRITE_DELAY=0");
         LedgerDatabase db = new LedgerDatabase(url, settings.get("sender.ledger.username", "sa"),
                 settings.get("sender.ledger.password", ""), settings.integer("sender.http.max-concurrent-calls", 4, 1, 64) + 2);
@@ -33,53 +80,17 @@ final class LedgerLauncher extends ServiceSupport {
             throw new IllegalArgumentException("the ledger database " + SenderRouteConfiguration.withoutQuery(url)
                     + " (sender.ledger.url) cannot be opened: " + e.getMessage(), e);
         }
-        context.addService(new LedgerLauncher(db), true, true);
-        LOG.info("Ledger: {}", SenderRouteConfiguration.withoutQuery(url));
-        return db;
-    }
-
-    /**
-     * The sender ledger of {@code sender.ledger.store}: the journal file of {@code sender.ledger.journal} (default), or
-     * this database ({@code jdbc}). Whatever it holds in memory is written, and the journal closed, when Camel stops.
-     */
-    static SenderLedger senderLedger(CamelContext context, LedgerDatabase db, Settings settings) throws Exception {
-        String store = settings.get("sender.ledger.store", "journal").trim().toLowerCase(java.util.Locale.ROOT);
-        SenderLedger ledger;
-        Runnable close;
-        switch (store) {
-            case "journal" -> {
-                String where = settings.get("sender.ledger.journal", "./data/ledger/senders.journal").trim();
-                JournalSenderLedger journal;
-                try {
-                    journal = "temporary".equals(where) ? JournalSenderLedger.temporary()
-                            : JournalSenderLedger.open(Path.of(where), settings.flag("sender.ledger.fsync", true));
-                } catch (java.io.IOException | LedgerException e) {
-                    throw new IllegalArgumentException("the sender journal " + where
-                            + " (sender.ledger.journal) cannot be opened: " + e.getMessage(), e);
-                }
-                LOG.info("Sender ledger: journal {}", "temporary".equals(where) ? "in a temporary file" : journal.file());
-                ledger = journal;
-                close = journal::close;
-            }
-            case "jdbc" -> {
-                JdbcSenderLedger jdbc = new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 5000, 1, 1_000_000));
-                LOG.info("Sender ledger: the ledger database");
-                ledger = jdbc;
-                close = jdbc::flush;
-            }
-            default -> throw new IllegalArgumentException("sender.ledger.store must be journal or jdbc, not " + store);
-        }
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                close.run();
-            }
-        }, true, true);
-        return ledger;
+        JdbcSenderLedger senders = new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 5000, 1, 1_000_000));
+        context.addService(new LedgerLauncher(() -> {
+            senders.flush();
+            db.close();
+        }), true, true);
+        LOG.info("Ledger: database {}", SenderRouteConfiguration.withoutQuery(url));
+        return new Ledgers(senders, new JdbcFileLedger(db));
     }
 
     @Override
     protected void doStop() {
-        db.close();
+        close.run();
     }
 }

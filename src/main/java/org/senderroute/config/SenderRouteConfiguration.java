@@ -17,8 +17,6 @@ import org.senderroute.kaleyra.KaleyraReplies;
 import org.senderroute.kaleyra.KaleyraReplyParser;
 import org.senderroute.kaleyra.RetryPolicy;
 import org.senderroute.kaleyra.RunVerdict;
-import org.senderroute.ledger.FileLedger;
-import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.InboxHealth;
 import org.senderroute.observe.KaleyraHealth;
@@ -72,12 +70,12 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules), batchSize, metrics));
-        LedgerDatabase ledger = LedgerLauncher.start(context, settings);
+        LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
         FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
-                new FileLedger(ledger), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
+                ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
         fileRuns.useAccounts(accounts);
         registry.bind("fileRuns", fileRuns);
-        SenderLedger senderLedger = LedgerLauncher.senderLedger(context, ledger, settings);
+        SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
         registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));

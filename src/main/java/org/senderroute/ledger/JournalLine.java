@@ -5,22 +5,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One line of the sender journal: a kind letter and tab-separated fields, free text escaped so that a line is one
+ * One line of the ledger journal: a kind letter and tab-separated fields, free text escaped so that a line is one
  * line ({@code \\}, {@code \t}, {@code \n}, {@code \r}). The kinds:
  * <pre>
  * P  call  account  millis  file  key  key ...      a call is about to be sent with these senders
  * S  call                                           that call is settled
  * C  account  key  millis  file  kaleyra-id  how    Kaleyra created the sender
  * R  account  key  millis  file  reason             Kaleyra rejected the sender
+ * F  file  sha256  output-stem  millis              a file is taken
+ * D  file  sha256  millis  summary                  its outputs are delivered
  * </pre>
  * A key is {@code SENDER|iso}.
  */
-record JournalLine(char kind, List<String> fields) {
+public record JournalLine(char kind, List<String> fields) {
 
     static final char PENDING = 'P';
     static final char SETTLED = 'S';
     static final char CREATED = 'C';
     static final char REJECTED = 'R';
+    static final char FILE_TAKEN = 'F';
+    static final char FILE_DONE = 'D';
 
     static void escape(StringBuilder to, String text) {
         for (int i = 0; i < text.length(); i++) {
@@ -46,6 +50,8 @@ record JournalLine(char kind, List<String> fields) {
             case SETTLED -> 1;
             case CREATED -> 6;
             case REJECTED -> 5;
+            case FILE_TAKEN -> 4;
+            case FILE_DONE -> 4;
             default -> -1;
         };
         if (wanted < 0) {

@@ -133,9 +133,10 @@ class JournalSenderLedgerTest {
 
     @Test
     void aTemporaryJournalIsGoneWhenClosed() throws Exception {
-        Path file;
-        try (JournalSenderLedger ledger = JournalSenderLedger.temporary()) {
-            file = ledger.file();
+        LedgerJournal journal = LedgerJournal.temporary();
+        Path file = journal.file();
+        try (JournalSenderLedger ledger = new JournalSenderLedger(journal)) {
+            journal.replay(ledger);
             ledger.created(SID, "a.csv", Map.of(sender("ALPHAA", "in"), "7"), "200 OK");
             assertThat(ledger.lookup(SID, List.of(sender("alphaa", "IN")))).containsKey("ALPHAA|in");
         }

@@ -7,6 +7,8 @@ import org.senderroute.ledger.JdbcSenderLedger;
 import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.SenderLedger;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Every promise of {@link LedgerTest}, with the senders in the ledger database ({@code sender.ledger.store=jdbc}). */
 class JdbcLedgerTest extends LedgerTest {
 
@@ -21,6 +23,12 @@ class JdbcLedgerTest extends LedgerTest {
     protected SenderLedger reopen() {
         db = new LedgerDatabase("jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath(), "sa", "", 1);
         return new JdbcSenderLedger(db, 1);
+    }
+
+    @Override
+    protected void assertLedgerStore() {
+        assertThat(dir.resolve("ledger/ledger.mv.db")).isNotEmptyFile();
+        assertThat(dir.resolve("ledger/ledger.journal")).doesNotExist();
     }
 
     @AfterEach

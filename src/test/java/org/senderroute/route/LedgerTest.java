@@ -31,9 +31,15 @@ class LedgerTest extends SandboxRouteTest {
         return Map.of();
     }
 
+    /** The journal is the whole ledger: no database is created beside it. */
+    protected void assertLedgerStore() {
+        assertThat(dir.resolve("ledger/ledger.journal")).isNotEmptyFile();
+        assertThat(dir.resolve("ledger/ledger.mv.db")).doesNotExist();
+    }
+
     /** The sender ledger as the stopped application left it, opened again. */
     protected SenderLedger reopen() throws Exception {
-        return JournalSenderLedger.open(dir.resolve("ledger/senders.journal"), false);
+        return JournalSenderLedger.open(dir.resolve("ledger/ledger.journal"), false);
     }
 
 
@@ -51,6 +57,7 @@ class LedgerTest extends SandboxRouteTest {
         }
         assertThat(sandbox.postCalls()).isEqualTo(calls);
         assertThat(app.successRows("twice")).hasSize(5);
+        assertLedgerStore();
         assertThat(app.failureRows("twice")).isEmpty();
     }
 

@@ -61,7 +61,7 @@ public final class RouteHarness implements AutoCloseable {
         p.setProperty("camel.management.port", Integer.toString(freePort()));
         p.setProperty("camel.management.host", "127.0.0.1");
         p.setProperty("sender.ledger.url", "jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath() + ";WRITE_DELAY=0");
-        p.setProperty("sender.ledger.journal", dir.resolve("ledger/senders.journal").toString());
+        p.setProperty("sender.ledger.journal", dir.resolve("ledger/ledger.journal").toString());
         return p;
     }
 
