@@ -132,7 +132,8 @@ public final class BatchSplitter {
             } catch (UnreadableFileException e) {
                 run.markUnreadable(lastRecord + 1, e.getMessage());
                 end();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                // an Error too: thrown here it would be lost in the splitter's thread pool and the file never end
                 run.markUnreadable(lastRecord + 1, e.getClass().getSimpleName() + ": " + e.getMessage());
                 end();
             }
@@ -151,6 +152,7 @@ public final class BatchSplitter {
 
         @Override
         public void close() {
+            validation.close();
             try {
                 reader.close();
             } catch (IOException e) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.senderroute.intake.LongSlots;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
 import org.senderroute.ledger.JdbcSenderLedger;
@@ -56,7 +57,15 @@ final class LedgerLauncher extends ServiceSupport {
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be opened: "
                     + e.getMessage(), e);
         }
-        JournalSenderLedger senders = new JournalSenderLedger(journal);
+        Path scratch;
+        if (temporary) {
+            scratch = java.nio.file.Files.createTempDirectory("sender-ledger-");
+            scratch.toFile().deleteOnExit();
+        } else {
+            scratch = journal.file().toAbsolutePath().getParent();
+            LongSlots.removeLeftovers(scratch);
+        }
+        JournalSenderLedger senders = new JournalSenderLedger(journal, scratch);
         JournalFileLedger files = new JournalFileLedger(journal);
         try {
             journal.replay(senders, files);
@@ -65,7 +74,7 @@ final class LedgerLauncher extends ServiceSupport {
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be read: "
                     + e.getMessage(), e);
         }
-        context.addService(new LedgerLauncher(journal::close), true, true);
+        context.addService(new LedgerLauncher(senders::close), true, true);
         LOG.info("Ledger: journal {}", temporary ? "in a temporary file (deleted at stop)" : journal.file());
         return new Ledgers(senders, files);
     }

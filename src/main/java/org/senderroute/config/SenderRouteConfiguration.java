@@ -69,7 +69,9 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraAccounts", accounts);
         registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
-        registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules), batchSize, metrics));
+        Path scratch = Path.of(settings.get("sender.work-dir", "data/work")).resolve("scratch");
+        org.senderroute.intake.LongSlots.removeLeftovers(scratch);
+        registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
         LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
         FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
                 ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));

@@ -35,7 +35,8 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
 
     private final LedgerJournal journal;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final JournalIndex index = new JournalIndex();
+    private final JournalIndex index;
+    private boolean closed;
     /** Calls recorded as started and not settled: those of this run in flight, and those an earlier run left. */
     private final Set<Long> openCalls = ConcurrentHashMap.newKeySet();
     private final UnresolvedSenders unresolved = new UnresolvedSenders();
@@ -43,15 +44,20 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
     private Map<Long, Long> pendingAt = new HashMap<>();
     private long nextCall = 1;
 
-    /** The sender ledger on this journal; the journal must then be read through with it ({@link LedgerJournal#replay}). */
-    public JournalSenderLedger(LedgerJournal journal) {
+    /**
+     * The sender ledger on this journal; the journal must then be read through with it ({@link LedgerJournal#replay}).
+     *
+     * @param scratchDir where the index is kept (a scratch file, deleted when the ledger is closed)
+     */
+    public JournalSenderLedger(LedgerJournal journal, Path scratchDir) {
         this.journal = journal;
+        this.index = new JournalIndex(scratchDir);
     }
 
     /** Opens the journal at this path for the senders alone, read through (for tests and tools). */
     public static JournalSenderLedger open(Path file, boolean fsync) throws IOException {
         LedgerJournal journal = LedgerJournal.open(file, fsync);
-        JournalSenderLedger ledger = new JournalSenderLedger(journal);
+        JournalSenderLedger ledger = new JournalSenderLedger(journal, file.toAbsolutePath().getParent());
         journal.replay(ledger);
         return ledger;
     }
@@ -61,6 +67,7 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
         Map<String, LedgerEntry> found = new HashMap<>();
         lock.readLock().lock();
         try {
+            requireOpen();
             for (SenderRequest r : senders) {
                 String key = SenderLedger.key(r);
                 JournalLine line = latest(account, key);
@@ -177,6 +184,7 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
         journal.append(text, base -> {
             lock.writeLock().lock();
             try {
+                requireOpen();
                 for (int i = 0; i < starts.length; i++) {
                     index(account, keys.get(i), base + starts[i]);
                 }
@@ -221,16 +229,32 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
     public int senders() {
         lock.readLock().lock();
         try {
+            requireOpen();
             return index.size();
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    /** Closes the journal. */
+    /** Closes the index and the journal: a call still running after this fails on the ledger, so it sends nothing. */
     @Override
     public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                index.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
         journal.close();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new LedgerException("the sender ledger is closed (the application is stopping)", null);
+        }
     }
 
     // ------------------------------------------------------------------------------------------- reading through

@@ -1,15 +1,24 @@
 package org.senderroute.validate;
 
+import java.nio.file.Path;
+
 import org.senderroute.intake.SenderRequest;
 
 /** Validation of the records of one file: the record rules, then "the same sender and iso_code again". */
-public final class FileValidation {
+public final class FileValidation implements AutoCloseable {
 
     private final SenderValidator validator;
-    private final SeenSenders seen = new SeenSenders();
+    private final SeenSenders seen;
 
-    FileValidation(SenderValidator validator) {
+    FileValidation(SenderValidator validator, Path scratchDir) {
         this.validator = validator;
+        this.seen = new SeenSenders(scratchDir);
+    }
+
+    /** The file is read. */
+    @Override
+    public void close() {
+        seen.close();
     }
 
     /** @return null when the record may be sent, otherwise why not */

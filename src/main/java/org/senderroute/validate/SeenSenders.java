@@ -1,19 +1,29 @@
 package org.senderroute.validate;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
+import org.senderroute.intake.LongSlots;
 import org.senderroute.intake.SenderFingerprint;
 
 /**
- * The sender/iso_code pairs already seen in one file, kept as 64-bit fingerprints in an open-addressing table:
- * 16 bytes per record at most, so a file of a million records costs about 16 MB here, not the strings themselves.
- * Two different pairs share a fingerprint with a probability of about n²/2^65 (3·10^-8 for a million records).
+ * The sender/iso_code pairs already seen in one file, kept as 64-bit fingerprints in an open-addressing table of at
+ * most two slots a pair (16 bytes a record), in a scratch file of {@code sender.work-dir} mapped into memory, never
+ * on the Java heap: a file of ten million records costs the heap nothing here. Two different pairs share a
+ * fingerprint with a probability of about n²/2^65 (3·10^-8 for a million records).
  */
-public final class SeenSenders {
+public final class SeenSenders implements AutoCloseable {
 
-    private long[] slots = new long[1024];
+    private static final int FIRST_LENGTH = 1 << 14;
+
+    private final Path scratchDir;
+    private LongSlots slots;
     private int size;
     private boolean zeroSeen;
+
+    public SeenSenders(Path scratchDir) {
+        this.scratchDir = scratchDir;
+    }
 
     /** @return true when the pair is new, false when it was seen before */
     public boolean add(String sender, String iso) {
@@ -23,36 +33,56 @@ public final class SeenSenders {
             zeroSeen = true;
             return fresh;
         }
-        if (size * 2 >= slots.length) {
+        if (slots == null) {
+            slots = LongSlots.create(scratchDir, "seen-senders", FIRST_LENGTH);
+        }
+        if (size * 2 >= slots.length()) {
             grow();
         }
-        return insert(slots, key);
+        if (insert(slots, key)) {
+            size++;
+            return true;
+        }
+        return false;
     }
 
-    private boolean insert(long[] table, long key) {
-        int mask = table.length - 1;
+    private static boolean insert(LongSlots table, long key) {
+        int mask = table.length() - 1;
         int i = (int) (SenderFingerprint.spread(key) & mask);
-        while (table[i] != 0) {
-            if (table[i] == key) {
+        long there;
+        while ((there = table.get(i)) != 0) {
+            if (there == key) {
                 return false;
             }
             i = (i + 1) & mask;
         }
-        table[i] = key;
-        if (table == slots) {
-            size++;
-        }
+        table.set(i, key);
         return true;
     }
 
     private void grow() {
-        long[] old = slots;
-        slots = new long[old.length * 2];
-        for (long key : old) {
+        LongSlots old = slots;
+        if (old.length() * 2L > LongSlots.MAX_LENGTH) {
+            throw new IllegalStateException("more than " + LongSlots.MAX_LENGTH / 2 + " records in one file");
+        }
+        LongSlots bigger = LongSlots.create(scratchDir, "seen-senders", old.length() * 2);
+        for (int i = 0; i < old.length(); i++) {
+            long key = old.get(i);
             if (key != 0) {
-                insert(slots, key);
+                insert(bigger, key);
             }
         }
+        slots = bigger;
+        old.close();
     }
 
+    /** The file is read: its table goes. */
+    @Override
+    public void close() {
+        if (slots != null) {
+            slots.close();
+            slots = null;
+            size = 0;
+        }
+    }
 }

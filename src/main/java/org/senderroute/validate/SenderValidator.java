@@ -10,13 +10,17 @@ public final class SenderValidator {
 
     private final ValidationRules rules;
 
-    public SenderValidator(ValidationRules rules) {
+    private final java.nio.file.Path scratchDir;
+
+    /** @param scratchDir where a file's table of senders seen is kept while the file is read */
+    public SenderValidator(ValidationRules rules, java.nio.file.Path scratchDir) {
         this.rules = rules;
+        this.scratchDir = scratchDir;
     }
 
     /** A fresh validation for one file (it remembers the senders seen so far in that file). */
     public FileValidation forFile() {
-        return new FileValidation(this);
+        return new FileValidation(this, scratchDir);
     }
 
     /** @return null when the record may be sent, otherwise the first reason it may not */

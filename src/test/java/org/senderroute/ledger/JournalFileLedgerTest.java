@@ -18,7 +18,7 @@ class JournalFileLedgerTest {
         Path file = dir.resolve("ledger.journal");
         try (LedgerJournal journal = LedgerJournal.open(file, true)) {
             JournalFileLedger files = new JournalFileLedger(journal);
-            JournalSenderLedger senders = new JournalSenderLedger(journal);
+            JournalSenderLedger senders = new JournalSenderLedger(journal, dir);
             journal.replay(senders, files);
             assertThat(files.begin("a.csv", "sha-1", "a.20261126T101010Z")).satisfies(v -> {
                 assertThat(v.alreadyDone()).isFalse();

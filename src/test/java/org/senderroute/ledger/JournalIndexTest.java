@@ -3,16 +3,22 @@ package org.senderroute.ledger;
 import java.util.HashMap;
 import java.util.Map;
 
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The index of the journal: latest offset per sender, right even when two senders share a fingerprint. */
 class JournalIndexTest {
 
+    @TempDir
+    Path dir;
+
     @Test
     void keepsTheLatestOffsetOfEverySenderThroughGrowth() {
-        JournalIndex index = new JournalIndex();
+        JournalIndex index = new JournalIndex(dir);
         Map<Long, String> whoIsAt = new HashMap<>();
         for (int i = 0; i < 100_000; i++) {
             String sender = "S" + i;
@@ -28,11 +34,13 @@ class JournalIndexTest {
             assertThat(index.find(i * 31L, at -> sender.equals(whoIsAt.get(at)))).isEqualTo(expected);
         }
         assertThat(index.find(-5L, at -> true)).isEqualTo(-1);
+        index.close();
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test
     void twoSendersWithOneFingerprintAreToldApartByTheirLines() {
-        JournalIndex index = new JournalIndex();
+        JournalIndex index = new JournalIndex(dir);
         Map<Long, String> whoIsAt = new HashMap<>();
         put(index, whoIsAt, 42L, 0, "ALPHA1");
         put(index, whoIsAt, 42L, 100, "BRAVO2");

@@ -135,7 +135,7 @@ class JournalSenderLedgerTest {
     void aTemporaryJournalIsGoneWhenClosed() throws Exception {
         LedgerJournal journal = LedgerJournal.temporary();
         Path file = journal.file();
-        try (JournalSenderLedger ledger = new JournalSenderLedger(journal)) {
+        try (JournalSenderLedger ledger = new JournalSenderLedger(journal, dir)) {
             journal.replay(ledger);
             ledger.created(SID, "a.csv", Map.of(sender("ALPHAA", "in"), "7"), "200 OK");
             assertThat(ledger.lookup(SID, List.of(sender("alphaa", "IN")))).containsKey("ALPHAA|in");

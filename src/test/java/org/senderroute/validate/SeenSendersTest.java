@@ -1,0 +1,29 @@
+package org.senderroute.validate;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The senders seen in one file, off the heap: every duplicate found, through the table's growth, and nothing left. */
+class SeenSendersTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void findsEveryRepeatedPairThroughGrowthAndLeavesNoFileBehind() {
+        SeenSenders seen = new SeenSenders(dir.resolve("scratch"));
+        for (int i = 0; i < 200_000; i++) {
+            assertThat(seen.add("S" + i, i % 2 == 0 ? "in" : "GB")).isTrue();
+        }
+        for (int i = 0; i < 200_000; i += 997) {
+            assertThat(seen.add("s" + i, i % 2 == 0 ? "IN" : "gb")).as("pair %d again, other case", i).isFalse();
+            assertThat(seen.add("S" + i, i % 2 == 0 ? "gb" : "in")).as("same sender, other country").isTrue();
+        }
+        seen.close();
+        assertThat(dir.resolve("scratch")).isEmptyDirectory();
+    }
+}
