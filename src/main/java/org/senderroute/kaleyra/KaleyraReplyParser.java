@@ -85,6 +85,10 @@ public final class KaleyraReplyParser {
             return List.of();
         }
         List<KaleyraReply.Created> created = new ArrayList<>();
+        // status, code and message repeat from entry to entry: the previous String is reused when the text is the same
+        String lastStatus = null;
+        String lastCode = null;
+        String lastMessage = null;
         JsonToken entry;
         while ((entry = p.nextToken()) != JsonToken.END_ARRAY) {
             if (entry != JsonToken.START_OBJECT) {
@@ -101,10 +105,10 @@ public final class KaleyraReplyParser {
                 JsonToken v = p.nextToken();
                 switch (name) {
                     case "id" -> id = scalar(p, v);
-                    case "status" -> status = scalar(p, v);
+                    case "status" -> status = lastStatus = repeated(p, v, lastStatus);
                     case "sender" -> sender = scalar(p, v);
-                    case "code" -> code = scalar(p, v);
-                    case "message" -> message = scalar(p, v);
+                    case "code" -> code = lastCode = repeated(p, v, lastCode);
+                    case "message" -> message = lastMessage = repeated(p, v, lastMessage);
                     default -> p.skipChildren();
                 }
             }
@@ -142,6 +146,26 @@ public final class KaleyraReplyParser {
             }
         }
         return parts.isEmpty() ? "rejected by Kaleyra" : String.join("; ", parts);
+    }
+
+    /** A string value: {@code previous} itself when the text is the same, so that a repeated value is not copied. */
+    private static String repeated(JsonParser p, JsonToken token, String previous) throws IOException {
+        if (token != JsonToken.VALUE_STRING || previous == null) {
+            return scalar(p, token);
+        }
+        int length = p.getTextLength();
+        if (length == previous.length()) {
+            char[] chars = p.getTextCharacters();
+            int offset = p.getTextOffset();
+            int i = 0;
+            while (i < length && chars[offset + i] == previous.charAt(i)) {
+                i++;
+            }
+            if (i == length) {
+                return previous;
+            }
+        }
+        return p.getText();
     }
 
     /** A scalar's text (numbers as written); empty for null, an object or an array (which are skipped). */

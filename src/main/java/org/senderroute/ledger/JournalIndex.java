@@ -39,6 +39,17 @@ final class JournalIndex implements AutoCloseable {
         return -1;
     }
 
+    /** Whether a line may be the sender's (false: certainly not; checked without reading anything). */
+    boolean mayHave(long fingerprint) {
+        int mask = slots.length() / 2 - 1;
+        for (int i = first(fingerprint, mask); slots.get(2 * i + 1) != EMPTY; i = (i + 1) & mask) {
+            if (slots.get(2 * i) == fingerprint) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The sender's latest line is now at this offset (replacing the one {@code isTheSender} recognises, if any). */
     void put(long fingerprint, long offset, LongPredicate isTheSender) {
         int mask = slots.length() / 2 - 1;

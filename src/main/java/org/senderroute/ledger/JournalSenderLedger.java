@@ -78,10 +78,13 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
         } finally {
             lock.readLock().unlock();
         }
-        for (SenderRequest r : senders) {
-            LedgerEntry pending = unresolved.get(account, SenderLedger.key(r));
-            if (pending != null) {
-                found.putIfAbsent(SenderLedger.key(r), pending);
+        if (unresolved.size() > 0) {
+            for (SenderRequest r : senders) {
+                String key = SenderLedger.key(r);
+                LedgerEntry pending = unresolved.get(account, key);
+                if (pending != null) {
+                    found.putIfAbsent(key, pending);
+                }
             }
         }
         return found;
@@ -89,8 +92,12 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
 
     /** The line with the sender's latest outcome, or null. */
     private JournalLine latest(String account, String key) {
+        long fingerprint = SenderFingerprint.of(account, key);
+        if (!index.mayHave(fingerprint)) {
+            return null;
+        }
         JournalLine[] read = new JournalLine[1];
-        long at = index.find(SenderFingerprint.of(account, key), offset -> {
+        long at = index.find(fingerprint, offset -> {
             read[0] = journal.readLine(offset);
             return read[0] != null && read[0].isAbout(account, key);
         });

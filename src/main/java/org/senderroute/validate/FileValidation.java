@@ -9,6 +9,7 @@ public final class FileValidation implements AutoCloseable {
 
     private final SenderValidator validator;
     private final SeenSenders seen;
+    private final SenderValidator.Matchers matchers = new SenderValidator.Matchers();
 
     FileValidation(SenderValidator validator, Path scratchDir) {
         this.validator = validator;
@@ -23,7 +24,7 @@ public final class FileValidation implements AutoCloseable {
 
     /** @return null when the record may be sent, otherwise why not */
     public Failure check(SenderRequest r) {
-        Failure failure = validator.check(r);
+        Failure failure = validator.check(r, matchers);
         if (failure != null) {
             return failure;
         }
