@@ -20,13 +20,20 @@ public final class SeenSenders implements AutoCloseable {
     private LongSlots slots;
     private int size;
     private boolean zeroSeen;
+    private boolean closed;
 
     public SeenSenders(Path scratchDir) {
         this.scratchDir = scratchDir;
     }
 
-    /** @return true when the pair is new, false when it was seen before */
-    public boolean add(String sender, String iso) {
+    /**
+     * @return true when the pair is new, false when it was seen before
+     * @throws IllegalStateException once closed (synchronized with {@link #close}: the table is unmapped then)
+     */
+    public synchronized boolean add(String sender, String iso) {
+        if (closed) {
+            throw new IllegalStateException("the file's table of senders seen is closed");
+        }
         long key = SenderFingerprint.of(sender.toUpperCase(Locale.ROOT), iso.toLowerCase(Locale.ROOT));
         if (key == 0) {
             boolean fresh = !zeroSeen;
@@ -78,7 +85,8 @@ public final class SeenSenders implements AutoCloseable {
 
     /** The file is read: its table goes. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (slots != null) {
             slots.close();
             slots = null;

@@ -25,5 +25,7 @@ class SeenSendersTest {
         }
         seen.close();
         assertThat(dir.resolve("scratch")).isEmptyDirectory();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> seen.add("S1", "in"))
+                .as("never a read of the unmapped table").isInstanceOf(IllegalStateException.class);
     }
 }
