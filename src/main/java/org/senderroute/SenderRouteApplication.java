@@ -96,12 +96,24 @@ public final class SenderRouteApplication {
         return "file:" + CONFIG_DIR + "/application-" + profile.trim() + ".properties," + base;
     }
 
+    /**
+     * What to tell about a failed start: the module's own word on it (the innermost IllegalArgumentException, which
+     * names the setting and quotes its cause), or else the root cause.
+     */
     static String rootMessage(Throwable e) {
         Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
+        Throwable ours = null;
+        while (true) {
+            if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+                ours = cause;
+            }
+            if (cause.getCause() == null || cause.getCause() == cause) {
+                break;
+            }
             cause = cause.getCause();
         }
-        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        Throwable told = ours != null ? ours : cause;
+        return told.getMessage() == null ? told.toString() : told.getMessage();
     }
 
     /** Wires --once to the drain monitor and keeps what the exit code needs once Camel has stopped. */

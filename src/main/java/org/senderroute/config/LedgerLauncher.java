@@ -55,7 +55,7 @@ final class LedgerLauncher extends ServiceSupport {
                     : LedgerJournal.open(Path.of(where), settings.flag("sender.ledger.fsync", true));
         } catch (java.io.IOException | LedgerException e) {
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be opened: "
-                    + e.getMessage(), e);
+                    + e, e);
         }
         Path scratch;
         if (temporary) {
@@ -72,7 +72,7 @@ final class LedgerLauncher extends ServiceSupport {
         } catch (java.io.IOException | LedgerException e) {
             journal.close();
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be read: "
-                    + e.getMessage(), e);
+                    + e, e);
         }
         context.addService(new LedgerLauncher(senders::close), true, true);
         LOG.info("Ledger: journal {}", temporary ? "in a temporary file (deleted at stop)" : journal.file());

@@ -20,7 +20,7 @@ public final class JournalFileLedger implements FileLedger, LedgerJournal.Reader
     }
 
     @Override
-    public Visit begin(String fileName, String sha256, String proposedStem) {
+    public synchronized Visit begin(String fileName, String sha256, String proposedStem) {
         Visit known = files.get(key(fileName, sha256));
         if (known != null) {
             return known;
@@ -35,7 +35,7 @@ public final class JournalFileLedger implements FileLedger, LedgerJournal.Reader
     }
 
     @Override
-    public void done(String fileName, String sha256, String summary) {
+    public synchronized void done(String fileName, String sha256, String summary) {
         long now = System.currentTimeMillis();
         JournalText text = new JournalText(256 + summary.length());
         text.line(JournalLine.FILE_DONE);

@@ -1,12 +1,7 @@
 package org.senderroute.ledger;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sender ledger in the {@link LedgerJournal}: a call's pending line is written, and forced to disk, before the
- * call leaves; its outcomes and its settlement are appended when the reply is known. A call costs one or two
- * sequential writes whatever its size. Which line holds a sender's latest outcome is kept in memory
+ * call leaves; its outcomes and its settlement are appended when the reply is known. A call costs two or three
+ * sequential writes whatever its size. Which line holds a sender's latest outcome is indexed off the heap
  * ({@link JournalIndex}, rebuilt when the journal is read at start-up); looking a batch up reads the disk only for
  * senders recorded before.
  */

@@ -32,7 +32,7 @@ class JournalSenderLedgerTest {
         SenderRequest bravo = sender("BRAVOO", "in");
         try (JournalSenderLedger ledger = JournalSenderLedger.open(file, true)) {
             long call = ledger.callStarted(SID, "first.csv", List.of(alpha, bravo));
-            ledger.rejected(SID, "first.csv", Map.of(alpha, "bad\ttext\nover two lines \\ with a backslash"));
+            ledger.rejected(SID, "first.csv", Map.of(alpha, "bad\ttext\nover two lines \\ with a backslash, é and अ"));
             ledger.created(SID, "first.csv", Map.of(bravo, "42"), "200 OK");
             ledger.callsSettled(List.of(call));
             long again = ledger.callStarted(SID, "second\tfile.csv", List.of(alpha));
@@ -59,12 +59,12 @@ class JournalSenderLedgerTest {
     void rejectedReasonsKeepTheirText() throws Exception {
         SenderRequest alpha = sender("ALPHAA", "in");
         try (JournalSenderLedger ledger = JournalSenderLedger.open(dir.resolve("j"), false)) {
-            ledger.rejected(SID, "f.csv", Map.of(alpha, "bad\ttext\nover two lines \\ with a backslash"));
+            ledger.rejected(SID, "f.csv", Map.of(alpha, "bad\ttext\nover two lines \\ with a backslash, é and अ"));
         }
         try (JournalSenderLedger ledger = JournalSenderLedger.open(dir.resolve("j"), false)) {
             assertThat(ledger.all(SID).get("ALPHAA|in")).satisfies(e -> {
                 assertThat(e.state()).isEqualTo(LedgerEntry.REJECTED);
-                assertThat(e.reason()).isEqualTo("bad\ttext\nover two lines \\ with a backslash");
+                assertThat(e.reason()).isEqualTo("bad\ttext\nover two lines \\ with a backslash, é and अ");
             });
         }
     }

@@ -1,7 +1,6 @@
 package org.senderroute.route;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 

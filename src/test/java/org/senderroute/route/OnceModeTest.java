@@ -75,6 +75,26 @@ class OnceModeTest {
     }
 
     @Test
+    void exitsOneOnAnUnknownLedgerStore() throws Exception {
+        Properties p = settings();
+        p.setProperty("sender.ledger.store", "mongo");
+        assertThat(runOnce(p)).isEqualTo(1);
+        assertThat(stderr).contains("sender.ledger.store must be journal or jdbc, not mongo");
+        assertThat(dir.resolve("inbox/a.csv")).exists();
+    }
+
+    @Test
+    void exitsOneWhenTheLedgerJournalCannotBeOpened() throws Exception {
+        Properties p = settings();
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        p.setProperty("sender.ledger.journal", notADirectory.resolve("ledger.journal").toString());
+        assertThat(runOnce(p)).isEqualTo(1);
+        assertThat(stderr).contains("the ledger journal", "(sender.ledger.journal) cannot be opened");
+        assertThat(sandbox.postCalls()).isZero();
+        assertThat(dir.resolve("inbox/a.csv")).exists();
+    }
+
+    @Test
     void exitsTwoWhenTheCredentialsAreRefused() throws Exception {
         Properties p = settings();
         p.setProperty("kaleyra.api-key", "wrong-key-1234567890");
