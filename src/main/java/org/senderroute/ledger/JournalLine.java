@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * One line of the ledger journal: a kind letter and tab-separated fields, free text escaped so that a line is one
- * line ({@code \\}, {@code \t}, {@code \n}, {@code \r}). The kinds:
+ * line ({@code \\}, {@code \t}, {@code \n}, {@code \r}), then its {@link LineChecksum} (version 2 on). The kinds:
  * <pre>
  * P  call  account  millis  file  key  key ...      a call is about to be sent with these senders
  * S  call                                           that call is settled
@@ -39,7 +39,10 @@ public record JournalLine(char kind, List<String> fields) {
         }
     }
 
-    /** The line's kind and fields, or null when it is not a line of the journal (a comment, or damaged). */
+    /**
+     * The line's kind and fields (its text without the checksum), or null when it is not a line of the journal (a
+     * comment, or damaged: an unknown kind, fields missing, a number that is none).
+     */
     static JournalLine parse(String text) {
         if (text.length() < 2 || text.charAt(1) != '\t') {
             return null;
@@ -67,7 +70,30 @@ public record JournalLine(char kind, List<String> fields) {
             }
             from = tab + 1;
         }
-        return fields.size() < wanted ? null : new JournalLine(kind, fields);
+        return fields.size() < wanted || !numbersRead(kind, fields) ? null : new JournalLine(kind, fields);
+    }
+
+    /** Whether the fields that hold numbers (call ids, times) do: a line where one does not is damaged. */
+    private static boolean numbersRead(char kind, List<String> fields) {
+        return switch (kind) {
+            case PENDING -> isNumber(fields.get(0)) && isNumber(fields.get(2));
+            case SETTLED -> isNumber(fields.get(0));
+            case FILE_TAKEN -> isNumber(fields.get(3));
+            default -> isNumber(fields.get(2));
+        };
+    }
+
+    /** Digits only, few enough for a long. */
+    private static boolean isNumber(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String unescape(String text, int from, int to) {

@@ -211,9 +211,8 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
     @Override
     public Map<String, LedgerEntry> all(String account) {
         Map<String, LedgerEntry> all = new HashMap<>();
-        journal.readAll((offset, text) -> {
-            JournalLine line = JournalLine.parse(text);
-            if (line != null && (line.kind() == JournalLine.CREATED || line.kind() == JournalLine.REJECTED)
+        journal.readAll((offset, line) -> {
+            if ((line.kind() == JournalLine.CREATED || line.kind() == JournalLine.REJECTED)
                     && line.field(0).equals(account)) {
                 all.put(line.field(1), line.entry());
             }
@@ -285,6 +284,9 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
         List<Long> settledNow = new ArrayList<>();
         for (Map.Entry<Long, Long> call : pendingAt.entrySet()) {
             JournalLine line = journal.readLine(call.getValue());
+            if (line == null) {
+                continue;
+            }
             String account = line.field(1);
             LedgerEntry pending = new LedgerEntry(LedgerEntry.PENDING, "", "sent, outcome unknown", line.field(3),
                     Instant.ofEpochMilli(Long.parseLong(line.field(2))));

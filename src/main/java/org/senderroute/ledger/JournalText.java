@@ -5,13 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Journal lines being written: UTF-8 bytes in one growing array, fields escaped as {@link JournalLine} reads them.
- * A whole call's lines are built here and written in one go, without a String per line.
+ * Journal lines being written: UTF-8 bytes in one growing array, fields escaped as {@link JournalLine} reads them,
+ * each line ended by its {@link LineChecksum}. A whole call's lines are built here and written in one go, without a
+ * String per line.
  */
 final class JournalText {
 
+    private final LineChecksum checksum = new LineChecksum();
     private byte[] bytes;
     private int size;
+    private int lineStart;
 
     JournalText(int expectedBytes) {
         bytes = new byte[Math.max(64, expectedBytes)];
@@ -19,9 +22,9 @@ final class JournalText {
 
     /** Starts a line of this kind; returns where it starts. */
     int line(char kind) {
-        int start = size;
+        lineStart = size;
         put((byte) kind);
-        return start;
+        return lineStart;
     }
 
     JournalText field(long number) {
@@ -60,8 +63,12 @@ final class JournalText {
         return this;
     }
 
+    /** Ends the line with its checksum. */
     void end() {
-        put((byte) '\n');
+        ensure(LineChecksum.LENGTH + 1);
+        checksum.write(bytes, lineStart, size);
+        size += LineChecksum.LENGTH;
+        bytes[size++] = '\n';
     }
 
     int size() {
@@ -82,5 +89,11 @@ final class JournalText {
             bytes = Arrays.copyOf(bytes, bytes.length * 2);
         }
         bytes[size++] = b;
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
     }
 }

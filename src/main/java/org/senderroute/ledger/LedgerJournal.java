@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
@@ -20,14 +22,15 @@ import org.slf4j.LoggerFactory;
  * read back by offset, or all in order when the file is opened.
  * <p>
  * A crash in the middle of a write leaves at most an incomplete last line: it is cut off when the journal is read
- * through ({@link #replay}).
+ * through ({@link #replay}). Each line ends with its {@link LineChecksum}: a line damaged on the disk is skipped and
+ * told, never read as something else ({@link JournalReplay}).
  */
 public final class LedgerJournal implements AutoCloseable {
 
     /** What reads the journal through when it is opened: each complete line, in order, then the end. */
     public interface Reader {
 
-        /** A line of the journal (null when it is damaged or a comment), starting at this offset. */
+        /** A sound line of the journal, starting at this offset. */
         void line(long offset, JournalLine line);
 
         /** Every line was read. */
@@ -36,7 +39,6 @@ public final class LedgerJournal implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerJournal.class);
-    private static final String HEADER = "# kaleyra-sender-route ledger journal, version 1\n";
     private static final int READ_CHUNK = 1 << 16;
 
     private final Path file;
@@ -44,7 +46,11 @@ public final class LedgerJournal implements AutoCloseable {
     private final boolean temporary;
     private final FileChannel channel;
     private final ReentrantLock appending = new ReentrantLock();
+    private final AtomicBoolean damageSeen = new AtomicBoolean();
     private volatile long end;
+    /** Lines from this offset on must end with their checksum (the lines before are of version 1, without one). */
+    private volatile long checkedFrom;
+    private boolean isNew;
 
     private LedgerJournal(Path file, boolean fsync, boolean temporary) throws IOException {
         this.file = file;
@@ -75,45 +81,75 @@ public final class LedgerJournal implements AutoCloseable {
         return file;
     }
 
+    /** Whether the journal held nothing when it was read through (it was just created, or empty). */
+    public boolean isNew() {
+        return isNew;
+    }
+
     /**
-     * Hands every complete line to the readers, in order, cuts off an incomplete last line, and makes the journal
-     * ready for appends.
+     * Hands every sound line to the readers, in order, skips the damaged ones (one WARN names them), cuts off an
+     * incomplete last line, and makes the journal ready for appends.
+     *
+     * @throws LedgerException naming the journal when it is refused: of a newer version, or not a journal at all
      */
     public void replay(Reader... readers) throws IOException {
         long size = channel.size();
-        if (size == 0) {
-            channel.write(ByteBuffer.wrap(HEADER.getBytes(StandardCharsets.UTF_8)), 0);
-            end = HEADER.length();
-            for (Reader reader : readers) {
-                reader.replayed();
+        JournalReplay replay = new JournalReplay(file, readers);
+        long complete = scan(size, replay);
+        if (complete == 0) {
+            if (size > 0 && !beginsAsHeader()) {
+                throw notAJournal();
             }
+            // new, or its first write (the header) was interrupted
+            channel.truncate(0);
+            byte[] header = JournalReplay.HEADER.getBytes(StandardCharsets.UTF_8);
+            channel.write(ByteBuffer.wrap(header), 0);
+            isNew = true;
+            end = header.length;
+            checkedFrom = 0;
+            replayed(readers);
             return;
         }
-        long[] damaged = {0};
-        long complete = scan(size, (offset, text) -> {
-            JournalLine line = text.startsWith("#") || text.isEmpty() ? null : JournalLine.parse(text);
-            if (line == null && !text.startsWith("#") && !text.isEmpty()) {
-                damaged[0]++;
-            }
-            if (line != null) {
-                for (Reader reader : readers) {
-                    reader.line(offset, line);
-                }
-            }
-        });
+        if (!replay.isJournal()) {
+            throw notAJournal();
+        }
         if (complete < size) {
             LOG.warn("Ledger journal {}: an incomplete last line ({} bytes, from an interrupted write) is cut off",
                     file, size - complete);
             channel.truncate(complete);
             channel.force(true);
         }
-        if (damaged[0] > 0) {
-            LOG.warn("Ledger journal {}: {} damaged lines skipped", file, damaged[0]);
-        }
+        replay.warnAboutDamage(LOG);
         end = complete;
+        checkedFrom = replay.checkedFrom(complete);
+        replayed(readers);
+    }
+
+    private void replayed(Reader[] readers) {
         for (Reader reader : readers) {
-            reader.replayed();
+            try {
+                reader.replayed();
+            } catch (LedgerException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new LedgerException("ledger journal " + file + ": " + e, e);
+            }
         }
+    }
+
+    /** Whether the first bytes of the file are those of a journal's header (its first write, perhaps interrupted). */
+    private boolean beginsAsHeader() throws IOException {
+        byte[] start = JournalReplay.HEADER_START.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer read = ByteBuffer.allocate(start.length);
+        while (read.hasRemaining() && channel.read(read, read.position()) > 0) {
+            // until the header's length or the end of the file
+        }
+        return Arrays.equals(read.array(), 0, read.position(), start, 0, read.position());
+    }
+
+    private LedgerException notAJournal() {
+        return new LedgerException("ledger journal " + file + " is not a ledger journal: it does not begin with the"
+                + " journal's header and holds no journal line; it is left as it is", null);
     }
 
     /**
@@ -146,22 +182,28 @@ public final class LedgerJournal implements AutoCloseable {
         }
     }
 
+    /** What {@link #scan} hands each complete line to: its bytes, without the newline. */
     @FunctionalInterface
-    interface TextVisitor {
-        void line(long offset, String text);
+    interface LineVisitor {
+        void line(long offset, byte[] bytes, int from, int length);
     }
 
-    /** Visits every line written so far, in order (for reports and tests: it reads the whole file). */
-    void readAll(TextVisitor visitor) {
+    /** Hands every sound line written so far, in order, to the reader (for reports and tests: it reads the whole file). */
+    void readAll(Reader reader) {
         try {
-            scan(end, visitor);
+            scan(end, (offset, bytes, from, length) -> {
+                JournalLine line = decode(offset, bytes, from, length);
+                if (line != null) {
+                    reader.line(offset, line);
+                }
+            });
         } catch (IOException e) {
             throw failure(e);
         }
     }
 
     /** Visits every complete line before {@code limit}; returns the offset just after the last complete line. */
-    private long scan(long limit, TextVisitor visitor) throws IOException {
+    private long scan(long limit, LineVisitor visitor) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
         long position = 0;
         long lineStart = 0;
@@ -177,15 +219,14 @@ public final class LedgerJournal implements AutoCloseable {
             int from = 0;
             for (int i = 0; i < n; i++) {
                 if (bytes[i] == '\n') {
-                    String text;
                     if (pending.size() > 0) {
                         pending.write(bytes, from, i - from);
-                        text = pending.toString(StandardCharsets.UTF_8);
+                        byte[] line = pending.toByteArray();
                         pending.reset();
+                        visitor.line(lineStart, line, 0, line.length);
                     } else {
-                        text = new String(bytes, from, i - from, StandardCharsets.UTF_8);
+                        visitor.line(lineStart, bytes, from, i - from);
                     }
-                    visitor.line(lineStart, text);
                     lineStart = position + i + 1;
                     from = i + 1;
                 }
@@ -196,7 +237,10 @@ public final class LedgerJournal implements AutoCloseable {
         return lineStart;
     }
 
-    /** The line starting at this offset, parsed (null when it is not a journal line). */
+    /**
+     * The line starting at this offset, parsed, or null when it is not a journal line: one whose checksum no longer
+     * matches (damaged since it was read at start-up: said once in a WARN) is not taken at its word.
+     */
     JournalLine readLine(long offset) {
         try {
             ByteBuffer buffer = ByteBuffer.allocate(256);
@@ -205,7 +249,12 @@ public final class LedgerJournal implements AutoCloseable {
                 byte[] bytes = buffer.array();
                 for (int i = buffer.position() - Math.max(n, 0); i < buffer.position(); i++) {
                     if (bytes[i] == '\n') {
-                        return JournalLine.parse(new String(bytes, 0, i, StandardCharsets.UTF_8));
+                        JournalLine line = decode(offset, bytes, 0, i);
+                        if (line == null && damageSeen.compareAndSet(false, true)) {
+                            LOG.warn("The ledger journal {} has a line damaged since it was read at start (at byte {}):"
+                                    + " what it recorded is taken as unknown", file, offset);
+                        }
+                        return line;
                     }
                 }
                 if (n <= 0) {
@@ -218,6 +267,18 @@ public final class LedgerJournal implements AutoCloseable {
         } catch (IOException e) {
             throw failure(e);
         }
+    }
+
+    /** The journal line in these bytes, or null: a comment, a damaged line, or one without a checksum where one is due. */
+    private JournalLine decode(long offset, byte[] bytes, int from, int length) {
+        int content = LineChecksum.verifiedContent(bytes, from, length);
+        if (content < 0) {
+            if (offset >= checkedFrom) {
+                return null;
+            }
+            content = length;
+        }
+        return JournalLine.parse(new String(bytes, from, content, StandardCharsets.UTF_8));
     }
 
     private LedgerException failure(IOException e) {
