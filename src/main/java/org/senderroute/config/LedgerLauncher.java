@@ -1,6 +1,8 @@
 package org.senderroute.config;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.camel.CamelContext;
@@ -53,7 +55,7 @@ final class LedgerLauncher extends ServiceSupport {
         try {
             journal = temporary ? LedgerJournal.temporary()
                     : LedgerJournal.open(Path.of(where), settings.flag("sender.ledger.fsync", true));
-        } catch (java.io.IOException | LedgerException e) {
+        } catch (IOException | LedgerException e) {
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be opened: "
                     + e, e);
         }
@@ -69,10 +71,14 @@ final class LedgerLauncher extends ServiceSupport {
         JournalFileLedger files = new JournalFileLedger(journal);
         try {
             journal.replay(senders, files);
-        } catch (java.io.IOException | LedgerException e) {
-            journal.close();
+        } catch (IOException | RuntimeException e) {
+            senders.close();
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be read: "
-                    + e, e);
+                    + (e instanceof LedgerException ? e.getMessage() : e.toString()), e);
+        }
+        if (!temporary && journal.isNew()) {
+            EarlierOutputs.warnBesideNewJournal(journal.file(), List.of(settings.get("sender.output.success", ""),
+                    settings.get("sender.output.failure", "")));
         }
         context.addService(new LedgerLauncher(senders::close), true, true);
         LOG.info("Ledger: journal {}", temporary ? "in a temporary file (deleted at stop)" : journal.file());
