@@ -95,6 +95,8 @@ public final class LedgerJournal implements AutoCloseable {
     public void replay(Reader... readers) throws IOException {
         long size = channel.size();
         JournalReplay replay = new JournalReplay(file, readers);
+        // while it is read through, the readers look only at lines it found sound, with or without a checksum
+        checkedFrom = Long.MAX_VALUE;
         long complete = scan(size, replay);
         if (complete == 0) {
             if (size > 0 && !beginsAsHeader()) {

@@ -165,6 +165,8 @@ class JournalDamageTest {
                 S\t1
                 P\t2\tHXIN1234\t1700000000002\tfirst.csv\tCHARLY|in
                 D\tfirst.csv\tabc123\t1700000000003\t2 records
+                R\tHXIN1234\tECHOOO|in\t1700000000004\tsecond.csv\tbad
+                C\tHXIN1234\tECHOOO|in\t1700000000005\tthird.csv\t45\t200 OK
                 """;
         Files.writeString(file, old);
         try (LogCapture log = LogCapture.start()) {
@@ -174,10 +176,12 @@ class JournalDamageTest {
             journal.replay(senders, files);
             try (senders) {
                 assertThat(files.begin("first.csv", "abc123", "other").alreadyDone()).isTrue();
-                Map<String, LedgerEntry> found = senders.lookup(SID, List.of(sender("ALPHAA"), sender("BRAVOO"), sender("CHARLY")));
+                Map<String, LedgerEntry> found = senders.lookup(SID, List.of(sender("ALPHAA"), sender("BRAVOO"), sender("CHARLY"),
+                        sender("ECHOOO")));
                 assertThat(found.get("ALPHAA|in").kaleyraId()).isEqualTo("41");
                 assertThat(found.get("BRAVOO|in").reason()).isEqualTo("bad\ttext");
                 assertThat(found.get("CHARLY|in").pending()).isTrue();
+                assertThat(found.get("ECHOOO|in").kaleyraId()).as("the latest outcome counts").isEqualTo("45");
                 assertThat(senders.pendingCalls()).isEqualTo(1);
                 senders.created(SID, "second.csv", Map.of(sender("CHARLY"), "43"), "200 OK");
                 senders.callsSettled(List.of(2L));
@@ -191,8 +195,9 @@ class JournalDamageTest {
         // a line without a checksum after those with one is not a version 1 line but a damaged one
         Files.writeString(file, "C\tHXIN1234\tDELTAA|in\t1700000000009\tx.csv\t44\t200 OK\n", StandardOpenOption.APPEND);
         try (LogCapture log = LogCapture.start(); JournalSenderLedger ledger = JournalSenderLedger.open(file, false)) {
-            assertThat(damageWarnings(log)).singleElement().satisfies(w -> assertThat(w).contains("1 damaged line", "line 11"));
-            assertThat(ledger.all(SID)).containsOnlyKeys("ALPHAA|in", "BRAVOO|in", "CHARLY|in");
+            assertThat(damageWarnings(log)).singleElement().satisfies(w -> assertThat(w).contains("1 damaged line", "line 13"));
+            assertThat(ledger.all(SID)).containsOnlyKeys("ALPHAA|in", "BRAVOO|in", "CHARLY|in", "ECHOOO|in");
+            assertThat(ledger.lookup(SID, List.of(sender("ECHOOO"))).get("ECHOOO|in").kaleyraId()).isEqualTo("45");
             assertThat(ledger.lookup(SID, List.of(sender("CHARLY"))).get("CHARLY|in").kaleyraId()).isEqualTo("43");
             assertThat(ledger.pendingCalls()).isZero();
         }
