@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,21 +36,26 @@ final class EarlierOutputs {
                 folders.add(folder.toAbsolutePath().normalize());
             }
         }
-        long outputs = 0;
+        Set<Path> outputs = new HashSet<>();
+        List<String> holding = new ArrayList<>();
         for (Path folder : folders) {
-            outputs += count(folder);
+            List<Path> here = outputsIn(folder);
+            if (!here.isEmpty()) {
+                outputs.addAll(here);
+                holding.add(folder.toString());
+            }
         }
-        if (outputs > 0) {
-            LOG.warn("The ledger journal {} is new, but {} already {} {} output {} of earlier runs: the ledger is empty, so"
-                    + " senders this module created before are unknown to it and come back as \"Already exist\" failures"
-                    + " if they are sent again. If the journal was deleted or moved, stop and put it back"
-                    + " (sender.ledger.journal)", journal, String.join(" and ", folders.stream().map(Path::toString).toList()),
-                    folders.size() == 1 ? "holds" : "hold", outputs, outputs == 1 ? "file" : "files");
+        if (!outputs.isEmpty()) {
+            LOG.warn("The ledger journal {} is new, but {} already {} {} output {} of earlier runs: the ledger is"
+                    + " empty, so senders this module created before are unknown to it and come back as \"Already"
+                    + " exist\" failures if they are sent again. If the journal was deleted or moved, stop and put it"
+                    + " back (sender.ledger.journal)", journal, String.join(" and ", holding),
+                    holding.size() == 1 ? "holds" : "hold", outputs.size(), outputs.size() == 1 ? "file" : "files");
         }
     }
 
     /** The folder of a {@code file:} endpoint URI, or null for any other endpoint. */
-    static Path fileFolder(String uri) {
+    private static Path fileFolder(String uri) {
         if (uri == null || !uri.startsWith("file:")) {
             return null;
         }
@@ -61,12 +68,13 @@ final class EarlierOutputs {
         return path.isBlank() ? null : Path.of(path);
     }
 
-    private static long count(Path folder) {
+    /** The output files in the folder and the folders right below it. */
+    private static List<Path> outputsIn(Path folder) {
         try (Stream<Path> files = Files.walk(folder, 2)) {
-            return files.filter(EarlierOutputs::isOutput).count();
+            return files.filter(EarlierOutputs::isOutput).toList();
         } catch (IOException | UncheckedIOException e) {
-            LOG.debug("counting the outputs in {}: {}", folder, e.toString());
-            return 0;
+            LOG.debug("looking for outputs in {}: {}", folder, e.toString());
+            return List.of();
         }
     }
 

@@ -116,10 +116,11 @@ final class JournalReplay implements LedgerJournal.LineVisitor {
         if (damaged == 0) {
             return;
         }
-        log.warn("The ledger journal {} has {} damaged {} ({} {}), skipped: the bytes of each differ from what was written."
-                + " What they recorded is unknown now: a sender whose outcome or pending call was on such a line comes"
-                + " back as an \"Already exist\" failure if it is sent again, a file taken on one is processed again;"
-                + " every other line is read as before", file, damaged, damaged == 1 ? "line" : "lines", damaged == 1 ? "line" : "lines", damagedNumbers);
+        String lines = damaged == 1 ? "line" : "lines";
+        log.warn("The ledger journal {} has {} damaged {} ({} {}), skipped: the bytes of each differ from what was"
+                + " written. What they recorded is unknown now: a sender whose outcome or pending call was on such a"
+                + " line comes back as an \"Already exist\" failure if it is sent again, a file taken on one is"
+                + " processed again; every other line is read as before", file, damaged, lines, lines, damagedNumbers);
     }
 
     private static boolean startsWith(byte[] bytes, int from, int length, String prefix) {
