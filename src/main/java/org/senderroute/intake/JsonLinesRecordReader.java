@@ -64,16 +64,21 @@ public final class JsonLinesRecordReader implements RecordReader {
         record++;
         try (JsonParser parser = FACTORY.createParser(line)) {
             SenderRequest request = JsonRecords.read(record, parser, parser.nextToken());
-            if (parser.nextToken() != null) {
-                return SenderRequest.unreadable(record, "line " + lineNumber + " has more after its JSON value (column "
-                        + parser.currentTokenLocation().getColumnNr() + ")");
-            }
-            return request;
+            return nothingAfter(parser) ? request : SenderRequest.unreadable(record, "line " + lineNumber
+                    + " has more after its JSON value (from column " + parser.currentTokenLocation().getColumnNr() + ")");
         } catch (JsonProcessingException e) {
-            return SenderRequest.unreadable(record, "line " + lineNumber + " is not a JSON object: "
-                    + SyntaxProblems.kind(e) + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
+            return SenderRequest.unreadable(record, "line " + lineNumber + " is not a JSON object: " + SyntaxProblems.kind(e)
+                    + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean nothingAfter(JsonParser parser) throws IOException {
+        try {
+            return parser.nextToken() == null;
+        } catch (JsonProcessingException e) {
+            return false;
         }
     }
 
