@@ -40,7 +40,7 @@ final class JsonFileCheck {
                 throw refused(at(parser.currentTokenLocation()) + "content after the end of the JSON value");
             }
         } catch (JsonProcessingException e) {
-            throw refused("JSON syntax error at " + SyntaxProblems.describe(e));
+            throw refused("JSON syntax error" + SyntaxProblems.describe(e));
         } catch (NotUtf8Exception e) {
             throw refused("the file is " + e.getMessage());
         }

@@ -88,7 +88,7 @@ public final class JsonRecordReader implements RecordReader {
 
     private UnreadableFileException unreadable(IOException e) {
         if (e instanceof JsonProcessingException jpe) {
-            return new UnreadableFileException("JSON syntax error at " + SyntaxProblems.describe(jpe) + " after record "
+            return new UnreadableFileException("JSON syntax error" + SyntaxProblems.describe(jpe) + " after record "
                     + record, e);
         }
         return new UnreadableFileException("the file could not be read after record " + record + ": " + e.getMessage(), e);

@@ -16,11 +16,12 @@ final class SyntaxProblems {
     private SyntaxProblems() {
     }
 
-    /** "line L column C: KIND", or the kind alone when the parser gave no position. */
+    /** " at line L column C: KIND", or ": KIND" when the parser gave no position; follows "JSON syntax error". */
     static String describe(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String kind = kind(e);
-        return at == null || at.getLineNr() < 1 ? kind : "line " + at.getLineNr() + " column " + at.getColumnNr() + ": " + kind;
+        return at == null || at.getLineNr() < 1 ? ": " + kind
+                : " at line " + at.getLineNr() + " column " + at.getColumnNr() + ": " + kind;
     }
 
     /** The kind of problem, from the parser's message, never quoting it. */
@@ -53,21 +54,20 @@ final class SyntaxProblems {
         if (m.contains("character escape") || m.contains("escape sequence")) {
             return "an invalid escape sequence inside a string";
         }
-        if (m.contains("numeric") || m.contains("number") || m.contains("leading zero") || m.contains("exponent")
-                || m.contains("decimal")) {
-            return "a number that is not written as JSON numbers are";
-        }
         if (m.contains("root-level")) {
             return "content after the end of the JSON value";
-        }
-        if (m.contains("double-quote to start field name") || m.contains("field name")) {
-            return "a key that is not a string in double quotes";
         }
         if (m.contains("colon")) {
             return "a key without a colon after it";
         }
+        if (m.contains("double-quote to start field name") || m.contains("field name")) {
+            return "a key that is not a string in double quotes";
+        }
         if (m.contains("comma")) {
             return "a missing comma or an unexpected character between values";
+        }
+        if (m.contains("numeric value") || m.contains("leading zero") || m.contains("numbers to have")) {
+            return "a number that is not written as JSON numbers are";
         }
         if (m.contains("expected a valid value") || m.contains("unexpected character")) {
             return "a character that cannot start a JSON value";
