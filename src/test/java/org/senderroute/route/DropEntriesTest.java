@@ -48,6 +48,7 @@ class DropEntriesTest extends SandboxRouteTest {
             Files.createSymbolicLink(app.inbox().resolve("passwd.json"), passwd);
             Files.createSymbolicLink(app.inbox().resolve("good-outside.csv"), good);
             Files.createSymbolicLink(app.inbox().resolve("acme"), folder);
+            Files.createSymbolicLink(app.inbox().resolve("dangling.csv"), outside.resolve("nothing-here"));
             app.drop("real.csv", SenderFiles.csv(1));
 
             for (String link : List.of("key.csv", "passwd.json", "good-outside.csv")) {
@@ -67,6 +68,9 @@ class DropEntriesTest extends SandboxRouteTest {
                     .until(() -> Files.exists(folder.resolve("inside.csv")));
             assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN") && l.contains("acme"))
                     .singleElement().asString().contains("symbolic link to a folder");
+            assertThat(log.lines()).filteredOn(l -> l.contains("dangling.csv"))
+                    .singleElement().asString().startsWith("WARN").contains("points to nothing");
+            assertThat(Files.isSymbolicLink(app.inbox().resolve("dangling.csv"))).isTrue();
 
             assertThat(sandbox.createdCount()).as("only the real file was sent").isEqualTo(1);
             assertThat(Files.readString(key)).isEqualTo(SECRET + "\n");
