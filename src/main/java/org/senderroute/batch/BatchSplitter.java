@@ -1,15 +1,21 @@
 package org.senderroute.batch;
 
 import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.UnaryOperator;
 
-import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.InvalidPayloadException;
 import org.senderroute.deliver.FileRun;
 import org.senderroute.intake.RecordReader;
 import org.senderroute.intake.RecordReaders;
@@ -46,28 +52,26 @@ public final class BatchSplitter {
         return batchSize;
     }
 
-    /** The batches of the file in the message body; a file that cannot be read is recorded on the run, not thrown. */
-    public Iterator<SenderBatch> batches(@Body InputStream body, @ExchangeProperty(FileRun.PROPERTY) FileRun run,
-            @org.apache.camel.Header("CamelFileLength") Long size, org.apache.camel.CamelContext context) {
+    /**
+     * The batches of the file in the message body; a file that cannot be read is recorded on the run, not thrown. A
+     * file refused when its run was opened is not even opened (it may be a link, or a FIFO behind one).
+     */
+    public Iterator<SenderBatch> batches(Exchange exchange, @ExchangeProperty(FileRun.PROPERTY) FileRun run,
+            @Header("CamelFileLength") Long size, CamelContext context) {
         if (run.isUnreadable()) {
-            // refused when it was opened (no account for it): not a record is read
-            try {
-                if (body != null) {
-                    body.close();
-                }
-            } catch (IOException e) {
-                // nothing was read from it
-            }
-            return java.util.Collections.emptyIterator();
+            return Collections.emptyIterator();
         }
         RecordReader reader;
         try {
-            CountingInputStream counted = new CountingInputStream(body);
-            run.trackProgress(size == null ? -1 : size, counted::count);
-            reader = RecordReaders.open(run.inputName(), counted);
-        } catch (IOException e) {
+            File file = exchange.getMessage().getBody(File.class);
+            CountingTap tap = new CountingTap();
+            reader = file != null
+                    ? RecordReaders.open(run.inputName(), file.toPath(), tap)
+                    : RecordReaders.open(run.inputName(), tap.apply(exchange.getMessage().getMandatoryBody(InputStream.class)));
+            run.trackProgress(size == null ? -1 : size, tap::count);
+        } catch (UnreadableFileException | IOException | InvalidPayloadException e) {
             run.markUnreadable(1, e.getMessage());
-            return java.util.Collections.emptyIterator();
+            return Collections.emptyIterator();
         }
         run.format(reader.format());
         return new Batches(reader, validator.forFile(), run, context);
@@ -158,6 +162,21 @@ public final class BatchSplitter {
             } catch (IOException e) {
                 // the records were read; a failure to close the source loses nothing
             }
+        }
+    }
+
+    /** Wraps the stream the records are read from, to count the bytes read for the progress line. */
+    private static final class CountingTap implements UnaryOperator<InputStream> {
+        private CountingInputStream counted;
+
+        @Override
+        public InputStream apply(InputStream in) {
+            counted = new CountingInputStream(in);
+            return counted;
+        }
+
+        long count() {
+            return counted == null ? -1 : counted.count();
         }
     }
 

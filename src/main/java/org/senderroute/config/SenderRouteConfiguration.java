@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.senderroute.batch.BatchSplitter;
 import org.senderroute.deliver.FileRuns;
+import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.kaleyra.CredentialsEnricher;
 import org.senderroute.kaleyra.KaleyraAccounts;
@@ -81,6 +82,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
         registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
+        registry.bind("dropEntryFilter", new DropEntryFilter());
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());

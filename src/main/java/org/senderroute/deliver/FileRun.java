@@ -48,6 +48,7 @@ public final class FileRun {
     private long calls;
     private long batches;
     private String unreadable;
+    private boolean refused;
     private volatile String apiUnavailable;
     private volatile boolean interrupted;
 
@@ -101,6 +102,7 @@ public final class FileRun {
     /** The file cannot be read from record {@code atRecord} on (or at all when it is 1). */
     public synchronized void markUnreadable(long atRecord, String reason) {
         this.unreadable = reason;
+        this.refused = atRecord <= 1;
         String message = (atRecord <= 1 ? "the file could not be read: " : "records from " + atRecord
                 + " on were not read: ") + reason;
         failure.write(Long.toString(atRecord), null, null, null, null, Failure.FILE_UNREADABLE, message);
@@ -170,6 +172,11 @@ public final class FileRun {
 
     public synchronized boolean isUnreadable() {
         return unreadable != null;
+    }
+
+    /** Refused whole: not a record of the file was read (a link, an empty file, a file that is not well-formed...). */
+    public synchronized boolean isRefused() {
+        return refused;
     }
 
     public synchronized long succeededCount() {

@@ -7,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.senderroute.intake.LocalInput;
+import org.senderroute.intake.NameLength;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.observe.SenderMetrics;
@@ -15,9 +17,18 @@ import org.senderroute.observe.SenderMetrics;
  * Opens a {@link FileRun} for each input file. Output names start with the input's base name and carry the time
  * the file was taken ({@code BASE.20261126-210501-123.success.csv}), so a file dropped again never overwrites
  * the outputs of an earlier run; a file processed again after a crash or a stop keeps the names it had, so its
- * new outputs replace the ones of the interrupted run.
+ * new outputs replace the ones of the interrupted run. A base name too long for the output names to fit a file
+ * system's 255 bytes is shortened, the same way every time ({@link NameLength}).
  */
 public final class FileRuns {
+
+    /**
+     * The longest base name kept whole in output names, in bytes: the longest output name
+     * ({@code BASE.<20 characters of time>.summary.json}) is then 233 bytes, which leaves room for a temporary prefix
+     * such as {@code .writing-} within the 255 bytes a file name may have. A longer base is shortened
+     * ({@link NameLength}).
+     */
+    static final int MAX_BASE_BYTES = 200;
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
@@ -70,14 +81,19 @@ public final class FileRuns {
         String name = fileName == null ? "input" : fileName;
         String inputName = pathInDrop(exchange, name);
         int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
+        String base = NameLength.fit(dot > 0 ? name.substring(0, dot) : name, MAX_BASE_BYTES);
         String stem = base + "." + STAMP.format(clock.instant());
         FileRun run;
         KaleyraAccounts.Choice account = accounts == null ? null : accounts.choose(inputName);
+        String refusal = body == null ? null : LocalInput.refusal(body.toPath());
         if (account != null && !account.known()) {
             run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
             run.markUnreadable(1, account.refusal());
-        } else if (body == null || !body.isFile()) {
+        } else if (refusal != null) {
+            // a link, an empty file: refused before anything is read from it, and not recorded in the file ledger
+            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
+            run.markUnreadable(1, refusal);
+        } else if (body == null) {
             run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
         } else {
             FileLedger.Visit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);

@@ -112,8 +112,9 @@ public final class CsvRecordReader implements RecordReader {
             missing.add(FieldNames.ISO_CODE);
         }
         if (!missing.isEmpty()) {
+            // the first line is not quoted: it may be anything but a header
             throw new UnreadableFileException("the CSV header lacks the column(s) " + String.join(", ", missing)
-                    + " (first line read: " + String.join(",", header) + ")");
+                    + " (the first line, of " + header.length + " field(s), must name the columns)");
         }
     }
 
@@ -136,7 +137,10 @@ public final class CsvRecordReader implements RecordReader {
     }
 
     private UnreadableFileException unreadable(IOException e) {
-        String reason = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        if (e instanceof NotUtf8Exception) {
+            return new UnreadableFileException("the file is " + e.getMessage() + " (after record " + record + ")", e);
+        }
+        String reason = e instanceof JsonProcessingException jpe ? SyntaxProblems.kind(jpe) : e.getMessage();
         return new UnreadableFileException("CSV syntax error near line " + line() + " after record " + record + ": "
                 + reason, e);
     }

@@ -2,6 +2,7 @@ package org.senderroute.intake;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Moves a file out of the directory drop once its processing is over: to {@code .done} beside it, or to
  * {@code .error} when it could not be read or its processing failed. A file whose processing was interrupted by a
  * stop stays where it is, to be taken again at the next start. A file is never deleted: when a file of the same
- * name is already archived, the time is added to the new name.
+ * name is already archived, the time is added to the new name (its start shortened when the name would be too long).
  */
 public final class InboxArchive {
 
@@ -44,15 +45,18 @@ public final class InboxArchive {
         move(Path.of(path), ".error");
     }
 
+    /** Moves the entry itself: a symbolic link is moved as a link, its target is never touched. */
     private void move(Path file, String folder) throws IOException {
-        if (!Files.exists(file)) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Path dir = file.resolveSibling(folder);
         Files.createDirectories(dir);
-        Path target = dir.resolve(file.getFileName());
-        if (Files.exists(target)) {
-            target = dir.resolve(file.getFileName() + "." + STAMP.format(clock.instant()));
+        String name = file.getFileName().toString();
+        Path target = dir.resolve(name);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            String stamp = "." + STAMP.format(clock.instant());
+            target = dir.resolve(NameLength.fit(name, NameLength.MAX_BYTES - stamp.length()) + stamp);
         }
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
     }

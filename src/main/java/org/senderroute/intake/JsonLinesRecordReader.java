@@ -6,13 +6,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.NoSuchElementException;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 
-/** Reads JSON Lines: one request object per line; blank lines are skipped, a line that is not JSON is one bad record. */
+/**
+ * Reads JSON Lines: one request object per line; blank lines are skipped, a line that is not one JSON value (or has
+ * more after it) is one bad record, described by position and kind, never quoted.
+ */
 public final class JsonLinesRecordReader implements RecordReader {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private final BufferedReader lines;
     private String nextLine;
@@ -42,6 +47,8 @@ public final class JsonLinesRecordReader implements RecordReader {
                 }
             }
             return true;
+        } catch (NotUtf8Exception e) {
+            throw new UnreadableFileException("the file is " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UnreadableFileException("cannot read line " + (lineNumber + 1) + ": " + e.getMessage(), e);
         }
@@ -55,12 +62,23 @@ public final class JsonLinesRecordReader implements RecordReader {
         String line = nextLine;
         nextLine = null;
         record++;
-        try {
-            return JsonNodes.toRequest(record, MAPPER.readTree(line));
+        try (JsonParser parser = FACTORY.createParser(line)) {
+            SenderRequest request = JsonRecords.read(record, parser, parser.nextToken());
+            return nothingAfter(parser) ? request : SenderRequest.unreadable(record, "line " + lineNumber
+                    + " has more after its JSON value (from column " + parser.currentTokenLocation().getColumnNr() + ")");
         } catch (JsonProcessingException e) {
-            return SenderRequest.unreadable(record, "line " + lineNumber + " is not a JSON object: " + e.getOriginalMessage());
+            return SenderRequest.unreadable(record, "line " + lineNumber + " is not a JSON object: " + SyntaxProblems.kind(e)
+                    + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean nothingAfter(JsonParser parser) throws IOException {
+        try {
+            return parser.nextToken() == null;
+        } catch (JsonProcessingException e) {
+            return false;
         }
     }
 

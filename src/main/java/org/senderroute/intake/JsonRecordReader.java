@@ -4,19 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.NoSuchElementException;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads Kaleyra's own request body {@code {"data":[...]}} or a bare array of request objects, one element at a
- * time with Jackson's streaming parser, so a large file is never held in memory whole.
+ * time with Jackson's streaming parser, so a large file is never held in memory whole. A local file has been read
+ * once by {@link JsonFileCheck} before: this reader then meets a problem only when the file changed meanwhile.
  */
 public final class JsonRecordReader implements RecordReader {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private final JsonParser parser;
     private long record;
@@ -24,7 +24,7 @@ public final class JsonRecordReader implements RecordReader {
     private JsonToken pending;
 
     public JsonRecordReader(InputStream in) throws IOException {
-        this.parser = MAPPER.getFactory().createParser(Utf8Input.reader(in));
+        this.parser = FACTORY.createParser(Utf8Input.reader(in));
     }
 
     @Override
@@ -55,11 +55,11 @@ public final class JsonRecordReader implements RecordReader {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
+        JsonToken first = pending;
         pending = null;
         record++;
         try {
-            JsonNode node = MAPPER.readTree(parser);
-            return JsonNodes.toRequest(record, node);
+            return JsonRecords.read(record, parser, first);
         } catch (IOException e) {
             throw unreadable(e);
         }
@@ -73,7 +73,7 @@ public final class JsonRecordReader implements RecordReader {
         }
         if (first != JsonToken.START_OBJECT) {
             throw new UnreadableFileException("expected a JSON object {\"data\":[...]} or an array, found "
-                    + (first == null ? "an empty file" : first.asString()));
+                    + (first == null ? "no JSON value" : SyntaxProblems.kindOf(first)));
         }
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
@@ -87,10 +87,11 @@ public final class JsonRecordReader implements RecordReader {
     }
 
     private UnreadableFileException unreadable(IOException e) {
-        String reason = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-        var at = parser.currentLocation();
-        return new UnreadableFileException("JSON syntax error at line " + at.getLineNr() + " column " + at.getColumnNr()
-                + " after record " + record + ": " + reason, e);
+        if (e instanceof JsonProcessingException jpe) {
+            return new UnreadableFileException("JSON syntax error" + SyntaxProblems.describe(jpe) + " after record "
+                    + record, e);
+        }
+        return new UnreadableFileException("the file could not be read after record " + record + ": " + e.getMessage(), e);
     }
 
     @Override

@@ -3,12 +3,12 @@ package org.senderroute.intake;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
-/** Opens an input stream as UTF-8 text, skipping a byte order mark and refusing bytes that are not UTF-8. */
+/**
+ * Opens an input stream as UTF-8 text, skipping a byte order mark and refusing bytes that are not UTF-8 with their
+ * position ({@link NotUtf8Exception}).
+ */
 final class Utf8Input {
 
     private Utf8Input() {
@@ -22,9 +22,6 @@ final class Utf8Input {
         if (!bom) {
             buffered.reset();
         }
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return new InputStreamReader(buffered, decoder);
+        return new Utf8Reader(buffered, bom ? 3 : 0);
     }
 }

@@ -2,8 +2,11 @@ package org.senderroute.ledger;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -35,7 +38,9 @@ public interface FileLedger {
             throw new IllegalStateException(e);
         }
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
+        // a link is never followed (the drop refuses links before this; one put in place meanwhile fails here)
+        try (InputStream in = Channels.newInputStream(Files.newByteChannel(file, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS))) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 digest.update(buffer, 0, n);

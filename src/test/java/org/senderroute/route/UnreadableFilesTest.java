@@ -48,7 +48,7 @@ class UnreadableFilesTest extends SandboxRouteTest {
     }
 
     @Test
-    void aFileThatBreaksHalfWayKeepsWhatWasReadAndSaysWhereItStopped() {
+    void aJsonFileThatBreaksHalfWayIsRefusedWholeWithNothingSent() {
         app.drop("truncated.json", """
                 {"data": [
                   {"sender": "TRUNCA", "description": "one", "iso_code": "in", "entity_id": "123456789012"},
@@ -56,11 +56,13 @@ class UnreadableFilesTest extends SandboxRouteTest {
                   {"sender": "TRUNCC", "descr""");
         assertThat(app.awaitTaken("truncated.json")).hasParent(app.inbox().resolve(".error"));
 
-        assertThat(app.successRows("truncated")).extracting(r -> r.get("sender")).containsExactly("TRUNCA", "TRUNCB");
+        assertThat(app.successRows("truncated")).isEmpty();
+        assertThat(sandbox.postCalls()).isZero();
         assertThat(app.failureRows("truncated")).singleElement().satisfies(r -> {
-            assertThat(r.get("record")).isEqualTo("3");
+            assertThat(r.get("record")).isEqualTo("1");
             assertThat(r.get("error_code")).isEqualTo("FILE_UNREADABLE");
-            assertThat(r.get("error_message")).startsWith("records from 3 on were not read");
+            assertThat(r.get("error_message")).startsWith("the file could not be read: JSON syntax error at line 4")
+                    .endsWith("nothing in the file was sent");
         });
     }
 

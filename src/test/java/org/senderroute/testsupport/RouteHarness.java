@@ -114,7 +114,8 @@ public final class RouteHarness implements AutoCloseable {
 
     public Path drop(String name, byte[] content) {
         try {
-            Path staging = dir.resolve("staging-" + name);
+            Path staging = dir.resolve("staging").resolve(name);
+            Files.createDirectories(staging.getParent());
             Files.createDirectories(inbox());
             Files.write(staging, content);
             Files.setLastModifiedTime(staging, FileTime.from(Instant.now().minusSeconds(60)));
