@@ -100,6 +100,21 @@ class KaleyraReplyTrustTest extends SandboxRouteTest {
     }
 
     @Test
+    void aReplyWhoseHeadersComeAfterTheCallTimeoutIsNoReply() {
+        // the response-timeout (5 s in these tests) would wait for it: the call-timeout does not
+        start(SandboxSettings.defaults(), Map.of("sender.http.call-timeout", "1000"));
+        sandbox.faults().createThenAnswerLateNext(1, java.time.Duration.ofSeconds(3));
+        app.drop("late.csv", SenderFiles.csv(3));
+        app.awaitTaken("late.csv");
+
+        assertThat(app.failureRows("late")).isEmpty();
+        assertThat(app.successRows("late")).hasSize(3).allSatisfy(r ->
+                assertThat(r.get("message")).contains("created by an earlier call whose reply was lost"));
+        assertThat(sandbox.createdCount()).isEqualTo(3);
+        assertThat(sandbox.postCalls()).isEqualTo(2);
+    }
+
+    @Test
     void aReplyLargerThanTheCapIsAnUnknownOutcomeAndARedropCreatesTheSenders() throws IOException {
         start(SandboxSettings.defaults(), Map.of("sender.http.max-reply-bytes", "100000"));
         sandbox.faults().answerHugeReplyNext(1, 300_000);
