@@ -76,9 +76,11 @@ public final class KaleyraReplyParser {
             String problem;
             try {
                 problem = read(in, parsed, maxEntries);
-            } catch (JsonEOFException ended) {
-                throw new ReplyCutOffException(httpStatus, parsed.created, new EOFException("its JSON ended before it was complete"));
             } catch (JsonProcessingException notJson) {
+                if (endedEarly(notJson)) {
+                    throw new ReplyCutOffException(httpStatus, parsed.created,
+                            new EOFException("its JSON ended before it was complete"));
+                }
                 parsed = new Parsed();
                 problem = "not JSON";
             }
@@ -92,6 +94,12 @@ public final class KaleyraReplyParser {
         } catch (IOException broken) {
             throw new ReplyCutOffException(httpStatus, parsed.created, broken);
         }
+    }
+
+    /** Whether the JSON was well-formed as far as it went, and ended before it was complete. */
+    private static boolean endedEarly(JsonProcessingException e) {
+        // Jackson says "end-of-input" also where it throws a JsonParseException (an input ending between two entries)
+        return e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).contains("end-of-input");
     }
 
     /** The first characters of the body, white space and control characters collapsed, without consuming them. */
