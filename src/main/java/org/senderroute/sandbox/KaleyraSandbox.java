@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  *   <li>Anything else: 404 with a JSON body.</li>
  * </ul>
  *
- * Faults (errors, dropped connections, late answers, latency, capacity) are switched through {@link #faults()}.
+ * Faults (errors, dropped connections, replies cut off, trickled, ended early or endless, redirects, late answers,
+ * latency, capacity) are switched through {@link #faults()}.
  */
 public final class KaleyraSandbox implements AutoCloseable {
 
