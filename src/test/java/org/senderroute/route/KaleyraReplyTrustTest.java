@@ -65,14 +65,20 @@ class KaleyraReplyTrustTest extends SandboxRouteTest {
     }
 
     @Test
-    void theStartOfABodyIsShortAndWhitespaceCollapsedAndNeverShowsTheApiKey() {
+    void theStartOfABodyIsShortAndWhitespaceCollapsedAndNothingAddedShowsTheApiKey() {
         String key = SandboxSettings.DEFAULT_API_KEY;
         List<String> lines;
-        try (LogCapture log = LogCapture.start("org.senderroute")) {
-            start(SandboxSettings.defaults(), Map.of());
+        try (LogCapture log = LogCapture.start("org.senderroute", "org.apache.camel", "org.apache.hc")) {
+            start(SandboxSettings.defaults(), Map.of("sender.http.call-timeout", "1500"));
             sandbox.faults().failNext(1, 200, "<html>\n\n  echo: api-key: " + key + "\n" + "y".repeat(2000) + "</html>", null);
             app.drop("echo.csv", SenderFiles.csv(2));
             app.awaitTaken("echo.csv");
+            sandbox.faults().redirectNext(1, 302, "https://elsewhere.example/login?key=" + key);
+            app.drop("echo-moved.csv", SenderFiles.csv(1));
+            app.awaitTaken("echo-moved.csv");
+            sandbox.faults().createThenTrickleReplyNext(1, java.time.Duration.ofMillis(300));
+            app.drop("echo-trickle.csv", SenderFiles.csv(3));
+            app.awaitTaken("echo-trickle.csv");
             app.close();
             lines = log.lines();
         }
@@ -81,6 +87,9 @@ class KaleyraReplyTrustTest extends SandboxRouteTest {
             assertThat(r.get("error_message")).contains("HTTP 200", "<html> echo: api-key: ****").doesNotContain(key)
                     .hasSizeLessThan(700);
         });
+        assertThat(app.failureRows("echo-moved")).singleElement().satisfies(r -> assertThat(r.get("error_message"))
+                .contains("HTTP 302 redirect to https://elsewhere.example/login?key=****").doesNotContain(key));
+        assertThat(lines).anyMatch(l -> l.contains("sender.http.call-timeout"));
         assertThat(lines).noneMatch(l -> l.contains(key));
     }
 
