@@ -11,6 +11,7 @@ import org.senderroute.batch.BatchSplitter;
 import org.senderroute.deliver.FileRuns;
 import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
+import org.senderroute.kaleyra.CallBounds;
 import org.senderroute.kaleyra.CredentialsEnricher;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.kaleyra.KaleyraConversations;
@@ -84,6 +85,10 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
         registry.bind("dropEntryFilter", new DropEntryFilter());
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
+        registry.bind("kaleyraCallBounds", new CallBounds(
+                settings.integer("sender.http.call-timeout", 300_000, 1, Integer.MAX_VALUE),
+                settings.integer("sender.http.max-reply-bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "KaleyraCallDeadline")));
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "

@@ -38,6 +38,7 @@ public final class KaleyraConversation {
     private static final JsonFactory JSON = new JsonFactory();
     private static final String ALREADY_EXISTS = "already exist";
     private static final String LOST_REPLY = "created by an earlier call whose reply was lost";
+    private static final String CUT_REPLY = "created by an earlier call whose reply was cut off";
 
     /** A request still to be made, and how many calls it already cost. */
     private record Pending(List<SenderRequest> senders, int attemptsMade) {
@@ -55,6 +56,8 @@ public final class KaleyraConversation {
     private boolean outcomeLeftUnknown;
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Set<String> outcomeUnknown = new HashSet<>();
+    /** Senders of a call whose reply was cut off: the Kaleyra id that arrived for each, or an empty string. */
+    private final Map<String, String> cutOff = new java.util.HashMap<>();
     private final long startNanos = System.nanoTime();
     private Pending current;
     private long backoffMillis;
@@ -145,10 +148,20 @@ public final class KaleyraConversation {
         return body(current.senders());
     }
 
-    /** 2xx: everything in the request was created; join each record with its {@code data[]} entry by position. */
+    /** For the reply's parser: how many senders the call in flight sent. */
+    public int requestSize() {
+        return current == null ? Integer.MAX_VALUE : current.senders().size();
+    }
+
+    /**
+     * 200 MSG106 with a {@code data} array (nothing else is a success): Kaleyra's call is all-or-nothing, so every
+     * sender of the request was created; each record is joined with its {@code data[]} entry by position, or else by
+     * sender. A sender the array does not name is a success without an id (MSG106 says it was created; sending it
+     * again could only answer "Already exist").
+     */
     public void onAccepted(KaleyraReply reply) {
         callEnded("accepted");
-        lastReply = reply.describe();
+        lastReply = shown(reply);
         List<SenderRequest> senders = current.senders();
         List<KaleyraReply.Created> entries = matchByPosition(senders, reply.getCreated());
         Map<SenderRequest, String> ids = new java.util.HashMap<>();
@@ -159,7 +172,7 @@ public final class KaleyraConversation {
         for (int i = 0; i < senders.size(); i++) {
             KaleyraReply.Created entry = entries.get(i);
             if (entry == null) {
-                succeed(senders.get(i), "", "", reply.getCode(), "accepted (" + reply.describe()
+                succeed(senders.get(i), "", "", reply.getCode(), "accepted (" + shown(reply)
                         + ") but the reply lists no entry for this sender");
             } else {
                 succeed(senders.get(i), entry.id(), entry.status(), entry.code(), entry.message());
@@ -196,13 +209,13 @@ public final class KaleyraConversation {
      */
     public void onEntriesRejected(KaleyraReply reply) {
         callEnded("entries-rejected");
-        lastReply = reply.describe();
+        lastReply = shown(reply);
         List<SenderRequest> senders = current.senders();
         Map<Integer, String> named = reply.getRejectedEntries();
         boolean anyNamed = named.keySet().stream().anyMatch(i -> i >= 0 && i < senders.size());
         if (!anyNamed) {
             for (SenderRequest r : senders) {
-                fail(r, new Failure(reply.getCode(), "Kaleyra rejected the request without naming entries: " + reply.describe()));
+                fail(r, new Failure(reply.getCode(), "Kaleyra rejected the request without naming entries: " + shown(reply)));
             }
             current = null;
             return;
@@ -216,16 +229,16 @@ public final class KaleyraConversation {
             if (why == null) {
                 again.add(r);
             } else if (why.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS) && outcomeUnknown.contains(SenderLedger.key(r))) {
-                ours.put(r, "");
+                ours.put(r, cutOff.getOrDefault(SenderLedger.key(r), ""));
             } else {
                 rejected.put(r, why);
             }
         }
         ledger.created(account.sid(), run.inputName(), ours, LOST_REPLY);
         ledger.rejected(account.sid(), run.inputName(), rejected);
-        ours.keySet().forEach(r -> succeed(r, "", "", "", LOST_REPLY + "; Kaleyra now answers: " + named.values().stream()
-                .filter(m -> m.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS)).findFirst().orElse("")
-                + " (its id is not known: Kaleyra gives no way to read a sender back)"));
+        String answer = "Kaleyra now answers: " + named.values().stream()
+                .filter(m -> m.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS)).findFirst().orElse("");
+        ours.forEach((r, id) -> succeed(r, id, "", "", ourEarlierCall(SenderLedger.key(r), id, answer)));
         rejected.forEach((r, why) -> fail(r, new Failure(reply.getCode(), why)));
         if (!again.isEmpty()) {
             queue.addFirst(new Pending(again, 0));
@@ -237,11 +250,11 @@ public final class KaleyraConversation {
     /** 400 RBC192: the request was larger than the server takes; send it again in two halves. */
     public void onOverCapacity(KaleyraReply reply) {
         callEnded("over-capacity");
-        lastReply = reply.describe();
+        lastReply = shown(reply);
         List<SenderRequest> senders = current.senders();
         if (senders.size() == 1) {
             fail(senders.get(0), new Failure(Failure.OVER_CAPACITY, "Kaleyra refused even a single sender as over capacity: "
-                    + reply.describe()));
+                    + shown(reply)));
         } else {
             account.overCapacityAt(senders.size());
             int half = senders.size() / 2;
@@ -255,10 +268,10 @@ public final class KaleyraConversation {
     /** 401/403: the credentials are wrong. Fail this batch and make no further call with them. */
     public void onCredentialsRefused(KaleyraReply reply) {
         callEnded("credentials-refused");
-        lastReply = reply.describe();
-        account.refused(reply.describe());
-        verdict.credentialsRefused(reply.describe());
-        failEverythingLeft(Failure.AUTH_REFUSED, "not created: Kaleyra refused the account's credentials (" + reply.describe()
+        lastReply = shown(reply);
+        account.refused(lastReply);
+        verdict.credentialsRefused(lastReply);
+        failEverythingLeft(Failure.AUTH_REFUSED, "not created: Kaleyra refused the account's credentials (" + lastReply
                 + "); check " + account.propertyPrefix() + ".sid and " + account.propertyPrefix()
                 + ".api-key, then drop the failure file again");
     }
@@ -279,36 +292,88 @@ public final class KaleyraConversation {
     /** 429 or 5xx: try the same request again after a backoff, or give up when the attempts are spent. */
     public void onRetryable(KaleyraReply reply) {
         callEnded("retryable");
-        lastReply = reply.describe();
+        lastReply = shown(reply);
         boolean mayHaveBeenProcessed = reply.getStatus() >= 500 && reply.getStatus() != 503;
-        if (!mayHaveBeenProcessed) {
-            }
-        again(reply.describe(), reply.getRetryAfter(), mayHaveBeenProcessed);
+        again(lastReply, reply.getRetryAfter(), mayHaveBeenProcessed);
     }
 
     /**
      * The call failed without a reply. When the request may have reached Kaleyra (a timeout, a connection closed
-     * after sending), its senders are remembered: an "Already exist" for them later means this call created them.
+     * after sending, a reply cut off half-way), its senders are remembered: an "Already exist" for them later means
+     * this call created them. Of a reply cut off half-way, the ids of the {@code data} entries that did arrive are
+     * kept for the senders they name.
      */
     public void onNoReply(Exception e) {
-        callEnded("no-reply");
+        boolean timedOut = e instanceof CallTimeoutException || e.getCause() instanceof CallTimeoutException;
+        callEnded(timedOut ? "call-timeout" : e instanceof ReplyCutOffException ? "cut-off" : "no-reply");
         boolean maybeDelivered = !(e instanceof java.net.ConnectException)
                 && !(e instanceof java.net.UnknownHostException)
                 && !(e.getClass().getSimpleName().contains("ConnectTimeout"))
                 && !(e.getClass().getSimpleName().equals("HttpHostConnectException"));
-        String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        if (e instanceof ReplyCutOffException cut) {
+            keepWhatArrived(cut.arrived());
+        }
+        String why = e instanceof ReplyCutOffException ? e.getMessage()
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        why = Masking.hide(why, account.getApiKey());
         lastReply = why;
         again(why, null, maybeDelivered);
     }
 
-    /** Any other reply: the records fail with the status and the start of the body. */
+    /** The senders of the current call, each with the id its entry of the cut-off reply gave, if that arrived. */
+    private void keepWhatArrived(List<KaleyraReply.Created> arrived) {
+        List<SenderRequest> senders = current.senders();
+        List<KaleyraReply.Created> entries = arrived.isEmpty() ? java.util.Collections.nCopies(senders.size(), null)
+                : matchByPosition(senders, arrived);
+        for (int i = 0; i < senders.size(); i++) {
+            KaleyraReply.Created entry = entries.get(i);
+            cutOff.merge(SenderLedger.key(senders.get(i)), entry == null ? "" : entry.id(), (had, now) -> now.isEmpty() ? had : now);
+        }
+    }
+
+    /** The message of a success row for a sender created by an earlier call of this batch whose outcome was unknown. */
+    private String ourEarlierCall(String key, String id, String answer) {
+        if (!cutOff.containsKey(key)) {
+            return LOST_REPLY + "; " + answer + " (its id is not known: Kaleyra gives no way to read a sender back)";
+        }
+        return CUT_REPLY + "; " + answer + (id.isEmpty()
+                ? " (its id did not arrive, and Kaleyra gives no way to read a sender back)"
+                : " (its id is from the part of that reply that arrived)");
+    }
+
+    /**
+     * Any other reply (a 200 that is not 200 MSG106 with a data array, a reply too large, a redirect, a status
+     * nobody planned for): the outcome is unknown. The records fail with the status and the start of the body; the
+     * senders stay pending in the ledger, never created, so that the failure file dropped again sends them (and an
+     * "Already exist" then means this call created them).
+     */
     public void onUnexpected(KaleyraReply reply) {
-        callEnded("unexpected");
-        lastReply = reply.describe();
-        if (reply.getStatus() >= 400 && reply.getStatus() < 500) {
-            }
-        failEverything(current.senders(), Failure.UNEXPECTED_RESPONSE, "unexpected reply from Kaleyra: " + reply.describe());
+        callEnded(reply.getStatus() >= 300 && reply.getStatus() < 400 ? "redirect" : "unexpected");
+        lastReply = shown(reply);
+        String what = reply.getStatus() >= 300 && reply.getStatus() < 400
+                ? "HTTP " + reply.getStatus() + (reply.getLocation().isEmpty() ? " redirect" : " redirect to "
+                        + Masking.hide(clipped(reply.getLocation()), account.getApiKey()))
+                        + ": not followed (the api-key is never sent to another address); check "
+                        + account.propertyPrefix() + ".base-url"
+                : "unexpected reply from Kaleyra: " + lastReply;
+        List<SenderRequest> senders = current.senders();
+        senders.forEach(r -> outcomeUnknown.add(SenderLedger.key(r)));
+        outcomeLeftUnknown = true;
+        ledger.leftUnresolved(account.sid(), run.inputName(), senders);
+        failEverything(senders, Failure.UNEXPECTED_RESPONSE, what + "; outcome unknown: the senders stay pending in the"
+                + " ledger; drop the failure file again once the cause is fixed");
         current = null;
+    }
+
+    /** A reply's description as it may be shown: the account's api-key, should the reply echo it, masked. */
+    private String shown(KaleyraReply reply) {
+        return Masking.hide(reply.describe(), account.getApiKey());
+    }
+
+    /** A header's value as it may be shown: control characters out, at most 200 characters. */
+    private static String clipped(String value) {
+        String clean = value.replaceAll("\\p{Cntrl}", "").strip();
+        return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
     }
 
     private void again(String why, String retryAfter, boolean maybeDelivered) {
@@ -389,6 +454,7 @@ public final class KaleyraConversation {
         batch = new SenderBatch(batch.number(), List.of(), List.of());
         queue.clear();
         outcomeUnknown.clear();
+        cutOff.clear();
         current = null;
     }
 

@@ -9,6 +9,9 @@ import java.util.Map;
  */
 public final class KaleyraReply {
 
+    /** Kaleyra's code of a success: every sender of the request was created. */
+    public static final String SUCCESS_CODE = "MSG106";
+
     /** One entry of a success reply's {@code data} array. */
     public record Created(String id, String status, String sender, String code, String message) {
     }
@@ -18,18 +21,34 @@ public final class KaleyraReply {
     private final String message;
     private final List<Created> created;
     private final Map<Integer, String> rejectedEntries;
+    private final boolean dataArray;
     private final String retryAfter;
+    private final String location;
     private final String bodyStart;
+    private final String problem;
 
+    /**
+     * @param dataArray whether the body is one well-formed JSON object whose {@code data} is an array (of no more
+     *        entries than the request had)
+     * @param problem what is wrong with the body itself (not JSON, too large, ...), or an empty string
+     */
     public KaleyraReply(int status, String code, String message, List<Created> created, Map<Integer, String> rejectedEntries,
-            String retryAfter, String bodyStart) {
+            boolean dataArray, String retryAfter, String location, String bodyStart, String problem) {
         this.status = status;
         this.code = code;
         this.message = message;
         this.created = created;
         this.rejectedEntries = rejectedEntries;
+        this.dataArray = dataArray;
         this.retryAfter = retryAfter;
+        this.location = location == null ? "" : location;
         this.bodyStart = bodyStart;
+        this.problem = problem;
+    }
+
+    /** A reply whose body could not be used at all: only its status, headers and start are known. */
+    public static KaleyraReply unusable(int status, String retryAfter, String location, String bodyStart, String problem) {
+        return new KaleyraReply(status, "", "", List.of(), Map.of(), false, retryAfter, location, bodyStart, problem);
     }
 
     public int getStatus() {
@@ -54,6 +73,25 @@ public final class KaleyraReply {
         return rejectedEntries;
     }
 
+    /**
+     * For the routes ({@code ${body.dataArray}}): the body is one well-formed JSON object, read to its end, whose
+     * {@code data} is an array of no more entries than the request had. With status 200 and code MSG106 this, and
+     * only this, is Kaleyra's success.
+     */
+    public boolean isDataArray() {
+        return dataArray;
+    }
+
+    /** The {@code Location} header (of a redirect), or an empty string. */
+    public String getLocation() {
+        return location;
+    }
+
+    /** What is wrong with the body itself (e.g. "not JSON"), or an empty string. */
+    public String getProblem() {
+        return problem;
+    }
+
     public String getRetryAfter() {
         return retryAfter;
     }
@@ -73,6 +111,9 @@ public final class KaleyraReply {
             s.append(' ').append(message);
         } else if (!bodyStart.isEmpty()) {
             s.append(": ").append(bodyStart);
+        }
+        if (!problem.isEmpty()) {
+            s.append(" (").append(problem).append(')');
         }
         return s.toString();
     }

@@ -15,4 +15,12 @@ public final class Masking {
         }
         return "****" + secret.substring(secret.length() - 4);
     }
+
+    /** The text with every occurrence of the secret masked (a reply that echoes the api-key must not show it). */
+    public static String hide(String text, String secret) {
+        if (text == null || secret == null || secret.length() < 4 || !text.contains(secret)) {
+            return text;
+        }
+        return text.replace(secret, mask(secret));
+    }
 }

@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  *   <li>Anything else: 404 with a JSON body.</li>
  * </ul>
  *
- * Faults (errors, dropped connections, late answers, latency, capacity) are switched through {@link #faults()}.
+ * Faults (errors, dropped connections, replies cut off, trickled, ended early or endless, redirects, late answers,
+ * latency, capacity) are switched through {@link #faults()}.
  */
 public final class KaleyraSandbox implements AutoCloseable {
 
@@ -287,6 +288,48 @@ public final class KaleyraSandbox implements AutoCloseable {
             exchange.close();
             LOG.debug("Kaleyra sandbox {} {} -> {} cut off after {} of {} bytes", method, path, created.status(),
                     bytes.length / 2, bytes.length);
+        } else if (fault instanceof SandboxFaults.Trickle trickle) {
+            SandboxReply created = create(exchange, sid, request).withDataSize(size);
+            pause(faults.latency());
+            byte[] bytes = created.bytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(created.status(), bytes.length);
+            OutputStream out = exchange.getResponseBody();
+            for (byte b : bytes) {
+                out.write(b);
+                out.flush();
+                pause(trickle.every());
+            }
+            out.close();
+            LOG.debug("Kaleyra sandbox {} {} -> {} trickled out", method, path, created.status());
+        } else if (fault instanceof SandboxFaults.EndEarly) {
+            SandboxReply created = create(exchange, sid, request).withDataSize(size);
+            pause(faults.latency());
+            byte[] bytes = created.bytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            // no Content-Length: the body is chunked, and its last chunk ends it cleanly half-way through the JSON
+            exchange.sendResponseHeaders(created.status(), 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes, 0, bytes.length / 2);
+            }
+            LOG.debug("Kaleyra sandbox {} {} -> {} ended after {} of {} bytes", method, path, created.status(),
+                    bytes.length / 2, bytes.length);
+        } else if (fault instanceof SandboxFaults.Redirect redirect) {
+            exchange.getResponseHeaders().set("Location", redirect.location());
+            reply(exchange, method, path, new SandboxReply(redirect.status(), "<html><body>Moved</body></html>"), Duration.ZERO);
+        } else if (fault instanceof SandboxFaults.HugeReply huge) {
+            pause(faults.latency());
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = new java.io.BufferedOutputStream(exchange.getResponseBody(), 65_536)) {
+                out.write("{\"code\":\"MSG106\",\"message\":\"Sender IDs created\",\"data\":[".getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i < huge.entries(); i++) {
+                    out.write(((i == 0 ? "" : ",") + "{\"id\":\"" + i + "\",\"status\":\"approved\",\"sender\":\"HUGE" + i
+                            + "\",\"code\":\"MSG106\"}").getBytes(StandardCharsets.UTF_8));
+                }
+                out.write("],\"error\":{}}".getBytes(StandardCharsets.UTF_8));
+            }
+            LOG.debug("Kaleyra sandbox {} {} -> 200 with {} made-up entries", method, path, huge.entries());
         } else if (fault instanceof SandboxFaults.AnswerLate late) {
             reply(exchange, method, path, create(exchange, sid, request).withDataSize(size), late.delay());
         } else {

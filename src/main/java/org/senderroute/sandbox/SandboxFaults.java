@@ -9,7 +9,9 @@ import java.util.Objects;
  * Run-time fault switches of the {@link KaleyraSandbox}. All are off by default and all methods are thread-safe.
  *
  * <p>The one-shot faults apply to POSTs on the sender paths and are consumed one per POST, checked in this
- * order: {@link #failNext}, then {@link #dropConnectionNext}, then {@link #createThenCutReplyNext}, then
+ * order: {@link #failNext}, then {@link #dropConnectionNext}, then {@link #createThenCutReplyNext}, then the faults
+ * of hostile or broken replies ({@link #createThenTrickleReplyNext}, {@link #createThenEndReplyEarlyNext},
+ * {@link #redirectNext}, {@link #answerHugeReplyNext}, in the order they were asked for), then
  * {@link #createThenAnswerLateNext}. Calls
  * accumulate: {@code failNext(1, 503, ...)} followed by {@code failNext(1, 429, ...)} fails the next POST with
  * 503 and the one after with 429.
@@ -17,7 +19,7 @@ import java.util.Objects;
 public final class SandboxFaults {
 
     /** What to do with one POST. */
-    sealed interface PostFault permits None, Fail, Drop, CutReply, AnswerLate {
+    sealed interface PostFault permits None, Fail, Drop, CutReply, AnswerLate, Trickle, EndEarly, Redirect, HugeReply {
     }
 
     record None() implements PostFault {
@@ -35,6 +37,18 @@ public final class SandboxFaults {
     record AnswerLate(Duration delay) implements PostFault {
     }
 
+    record Trickle(Duration every) implements PostFault {
+    }
+
+    record EndEarly() implements PostFault {
+    }
+
+    record Redirect(int status, String location) implements PostFault {
+    }
+
+    record HugeReply(int entries) implements PostFault {
+    }
+
     static final String DEFAULT_FAIL_BODY =
             "{\"code\":\"SANDBOX\",\"message\":\"Injected failure\",\"data\":[],\"error\":{\"error\":\"Injected failure\"}}";
 
@@ -45,6 +59,7 @@ public final class SandboxFaults {
     private int drops;
     private int cuts;
     private final Deque<Duration> lateAnswers = new ArrayDeque<>();
+    private final Deque<PostFault> brokenReplies = new ArrayDeque<>();
     private int capacity;
     private Duration latency;
 
@@ -91,6 +106,60 @@ public final class SandboxFaults {
         return this;
     }
 
+    /**
+     * The next {@code count} POSTs are processed normally (senders are created), then the reply (status, headers and
+     * its Content-Length at once) is sent one byte every {@code every}: a reply that never seems to end.
+     */
+    public synchronized SandboxFaults createThenTrickleReplyNext(int count, Duration every) {
+        requireCount(count);
+        requireNonNegative(every);
+        for (int i = 0; i < count; i++) {
+            brokenReplies.addLast(new Trickle(every));
+        }
+        return this;
+    }
+
+    /**
+     * The next {@code count} POSTs are processed normally (senders are created), then the reply is sent without a
+     * Content-Length (chunked) and ended cleanly half-way through its JSON: the client sees a complete HTTP response
+     * whose body breaks off.
+     */
+    public synchronized SandboxFaults createThenEndReplyEarlyNext(int count) {
+        requireCount(count);
+        for (int i = 0; i < count; i++) {
+            brokenReplies.addLast(new EndEarly());
+        }
+        return this;
+    }
+
+    /** The next {@code count} POSTs answer {@code status} (3xx) with a {@code Location} header, and create nothing. */
+    public synchronized SandboxFaults redirectNext(int count, int status, String location) {
+        requireCount(count);
+        if (status < 300 || status > 399) {
+            throw new IllegalArgumentException("status must be 300..399, got " + status);
+        }
+        Objects.requireNonNull(location, "location");
+        for (int i = 0; i < count; i++) {
+            brokenReplies.addLast(new Redirect(status, location));
+        }
+        return this;
+    }
+
+    /**
+     * The next {@code count} POSTs answer 200 MSG106 with a {@code data} array of {@code entries} made-up entries,
+     * written as they are generated (never held in memory), and create nothing.
+     */
+    public synchronized SandboxFaults answerHugeReplyNext(int count, int entries) {
+        requireCount(count);
+        if (entries < 0) {
+            throw new IllegalArgumentException("entries must not be negative, got " + entries);
+        }
+        for (int i = 0; i < count; i++) {
+            brokenReplies.addLast(new HugeReply(entries));
+        }
+        return this;
+    }
+
     /** The next {@code count} POSTs are processed normally (senders are created) but answered after {@code delay}. */
     public synchronized SandboxFaults createThenAnswerLateNext(int count, Duration delay) {
         requireCount(count);
@@ -127,7 +196,7 @@ public final class SandboxFaults {
 
     /** Number of one-shot faults not consumed yet. */
     public synchronized int pending() {
-        return fails.size() + drops + cuts + lateAnswers.size();
+        return fails.size() + drops + cuts + brokenReplies.size() + lateAnswers.size();
     }
 
     /** Turns every fault off and restores capacity and latency from the settings. */
@@ -135,6 +204,7 @@ public final class SandboxFaults {
         fails.clear();
         drops = 0;
         cuts = 0;
+        brokenReplies.clear();
         lateAnswers.clear();
         capacity = defaultCapacity;
         latency = defaultLatency;
@@ -152,6 +222,9 @@ public final class SandboxFaults {
         if (cuts > 0) {
             cuts--;
             return new CutReply();
+        }
+        if (!brokenReplies.isEmpty()) {
+            return brokenReplies.removeFirst();
         }
         if (!lateAnswers.isEmpty()) {
             return new AnswerLate(lateAnswers.removeFirst());

@@ -462,6 +462,65 @@ class KaleyraSandboxTest {
     }
 
     @Test
+    void createThenTrickleReplyCreatesThenSendsTheReplyOneByteAtATime() throws Exception {
+        KaleyraSandbox sandbox = start(SandboxSettings.defaults());
+        sandbox.faults().createThenTrickleReplyNext(1, Duration.ofMillis(5));
+
+        long startNanos = System.nanoTime();
+        HttpResponse<String> response = post(sandbox, MESSAGES_PATH, body(array(entry("TRICKL", "d", "in", "123456789012"))));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Length")).hasValue(Integer.toString(response.body().length()));
+        assertThat(JSON.readTree(response.body()).get("data").get(0).get("sender").asText()).isEqualTo("TRICKL");
+        assertThat(elapsed).as("a pause after each byte").isGreaterThanOrEqualTo(Duration.ofMillis(5L * response.body().length()));
+        assertThat(sandbox.createdCount()).isEqualTo(1);
+        assertThat(sandbox.faults().pending()).isZero();
+    }
+
+    @Test
+    void createThenEndReplyEarlyEndsTheBodyCleanlyHalfWayThroughItsJson() throws Exception {
+        KaleyraSandbox sandbox = start(SandboxSettings.defaults());
+        sandbox.faults().createThenEndReplyEarlyNext(1);
+
+        HttpResponse<String> response = post(sandbox, MESSAGES_PATH, body(senders("ENDS", 4)));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Length")).isEmpty();
+        assertThat(response.body()).startsWith("{\"code\":\"MSG106\"").doesNotEndWith("}");
+        assertThatThrownBy(() -> JSON.readTree(response.body())).isInstanceOf(IOException.class);
+        assertThat(sandbox.createdCount()).isEqualTo(4);
+        assertThat(post(sandbox, MESSAGES_PATH, body(senders("NEXT", 1))).statusCode()).as("next call normal").isEqualTo(200);
+    }
+
+    @Test
+    void redirectNextAnswersTheStatusWithALocationAndCreatesNothing() throws Exception {
+        KaleyraSandbox sandbox = start(SandboxSettings.defaults());
+        sandbox.faults().redirectNext(1, 308, "https://elsewhere.example/v1/x");
+
+        HttpResponse<String> response = post(sandbox, MESSAGES_PATH, body(senders("MOVE", 1)));
+
+        assertThat(response.statusCode()).isEqualTo(308);
+        assertThat(response.headers().firstValue("Location")).hasValue("https://elsewhere.example/v1/x");
+        assertThat(sandbox.registered()).isEmpty();
+        assertThatThrownBy(() -> sandbox.faults().redirectNext(1, 200, "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void answerHugeReplyStreamsTheGivenNumberOfEntriesAndCreatesNothing() throws Exception {
+        KaleyraSandbox sandbox = start(SandboxSettings.defaults());
+        sandbox.faults().answerHugeReplyNext(1, 20_000);
+
+        HttpResponse<String> response = post(sandbox, MESSAGES_PATH, body(senders("HUGE", 1)));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode json = JSON.readTree(response.body());
+        assertThat(json.get("code").asText()).isEqualTo("MSG106");
+        assertThat(json.get("data").size()).isEqualTo(20_000);
+        assertThat(sandbox.registered()).isEmpty();
+    }
+
+    @Test
     void latencyDelaysEveryResponse() throws Exception {
         KaleyraSandbox sandbox = start(SandboxSettings.defaults().withLatency(Duration.ofMillis(500)));
         assertThat(timed(() -> send(sandbox, "GET", MESSAGES_PATH, KEY, null, null)))
