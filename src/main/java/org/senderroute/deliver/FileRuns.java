@@ -28,6 +28,7 @@ public final class FileRuns {
     private final java.time.Duration progressEvery;
     private final RunTotals totals = new RunTotals();
     private volatile KaleyraAccounts accounts;
+    private volatile boolean guardFormulas = true;
 
     public FileRuns(Path stagingDir, Clock clock, FileLedger files, SenderMetrics metrics, java.time.Duration progressEvery) {
         this.stagingDir = stagingDir;
@@ -43,6 +44,11 @@ public final class FileRuns {
      */
     public void useAccounts(KaleyraAccounts accounts) {
         this.accounts = accounts;
+    }
+
+    /** Whether output cells a spreadsheet would run as formulas are guarded (sender.output.guard-formulas). */
+    public void guardFormulas(boolean guard) {
+        this.guardFormulas = guard;
     }
 
     private org.senderroute.ledger.SenderLedger senderLedger;
@@ -75,13 +81,13 @@ public final class FileRuns {
         FileRun run;
         KaleyraAccounts.Choice account = accounts == null ? null : accounts.choose(inputName);
         if (account != null && !account.known()) {
-            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
+            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery, guardFormulas);
             run.markUnreadable(1, account.refusal());
         } else if (body == null || !body.isFile()) {
-            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
+            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery, guardFormulas);
         } else {
             FileLedger.Visit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
-            run = new FileRun(inputName, visit.outputStem(), stagingDir, visit, metrics, progressEvery);
+            run = new FileRun(inputName, visit.outputStem(), stagingDir, visit, metrics, progressEvery, guardFormulas);
         }
         if (!run.isDuplicate()) {
             metrics.fileStarted();
@@ -107,10 +113,18 @@ public final class FileRuns {
         totals.add(run);
     }
 
-    /** Every batch is settled: flush and close the staged outputs. */
+    /**
+     * Every batch is settled: flush and close the staged outputs. When the file's processing was abandoned (see
+     * {@link FileRun#abandon}), the file fails here, once its batches in flight are over.
+     */
     public void finish(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
         if (senderLedger != null) {
             senderLedger.flush();
+        }
+        Throwable abandoned = run.abandoned();
+        if (abandoned != null) {
+            metrics.fileEnded();
+            throw new FileAbandonedException(run.inputName(), abandoned);
         }
         run.finish();
         metrics.fileEnded();

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRun;
+import org.senderroute.intake.LocalFaultException;
 import org.senderroute.intake.SenderRequest;
 import org.senderroute.ledger.LedgerEntry;
 import org.senderroute.ledger.SenderLedger;
@@ -51,6 +52,8 @@ public final class KaleyraConversation {
     private final SenderLedger ledger;
     private final SenderMetrics metrics;
     private long callStartedNanos;
+    /** Kaleyra's reply to the current call was received: whatever fails after that is not a lost reply. */
+    private boolean replied;
     private final List<Long> callIds = new ArrayList<>();
     private boolean outcomeLeftUnknown;
     private final Deque<Pending> queue = new ArrayDeque<>();
@@ -104,9 +107,9 @@ public final class KaleyraConversation {
         }
     }
 
-    /** For the loop in the route: whether another call is needed. */
+    /** For the loop in the route: whether another call is needed (none once the file's processing was abandoned). */
     public boolean isOpen() {
-        return !queue.isEmpty();
+        return !queue.isEmpty() && run.abandoned() == null;
     }
 
     /** For the route: whether the account's credentials were refused already, so no call may be made. */
@@ -135,6 +138,7 @@ public final class KaleyraConversation {
             next = new Pending(next.senders().subList(0, cap), next.attemptsMade());
         }
         current = new Pending(next.senders(), next.attemptsMade() + 1);
+        replied = false;
         callIds.add(ledger.callStarted(account.sid(), run.inputName(), current.senders()));
         if (next.attemptsMade() > 0) {
             metrics.retried();
@@ -291,6 +295,9 @@ public final class KaleyraConversation {
      * after sending), its senders are remembered: an "Already exist" for them later means this call created them.
      */
     public void onNoReply(Exception e) {
+        if (replied) {
+            throw afterReply(e);
+        }
         callEnded("no-reply");
         boolean maybeDelivered = !(e instanceof java.net.ConnectException)
                 && !(e instanceof java.net.UnknownHostException)
@@ -341,7 +348,23 @@ public final class KaleyraConversation {
         current = null;
     }
 
+    /**
+     * A failure after Kaleyra's reply was received (writing a row on a full disk): a local fault, never a reason to
+     * call again. What the reply said is in the ledger already; the file fails.
+     */
+    private RuntimeException afterReply(Exception e) {
+        ledger.flush();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LocalFaultException local) {
+                return local;
+            }
+        }
+        return e instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException("failed after Kaleyra's reply was received: " + e, e);
+    }
+
     private void callEnded(String outcome) {
+        replied = true;
         metrics.call(java.time.Duration.ofNanos(System.nanoTime() - callStartedNanos), outcome);
     }
 
