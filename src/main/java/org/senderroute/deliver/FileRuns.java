@@ -10,6 +10,8 @@ import org.apache.camel.Header;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.observe.SenderMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens a {@link FileRun} for each input file. Output names start with the input's base name and carry the time
@@ -18,6 +20,8 @@ import org.senderroute.observe.SenderMetrics;
  * new outputs replace the ones of the interrupted run.
  */
 public final class FileRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileRuns.class);
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
@@ -128,6 +132,20 @@ public final class FileRuns {
         }
         run.finish();
         metrics.fileEnded();
+    }
+
+    /**
+     * Once every batch is over: when the file's processing was abandoned, its staged outputs are closed as far as
+     * they can be (what the disk takes of them is kept), so that a failed file holds no file open.
+     */
+    public void releaseAbandoned(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
+        if (run.abandoned() != null) {
+            try {
+                run.finish();
+            } catch (RuntimeException e) {
+                LOG.debug("staged outputs of {} not closed cleanly: {}", run.inputName(), e.toString());
+            }
+        }
     }
 
     /** The outputs were delivered: remove their staged copies. */

@@ -293,6 +293,7 @@ public final class KaleyraConversation {
     /**
      * The call failed without a reply. When the request may have reached Kaleyra (a timeout, a connection closed
      * after sending), its senders are remembered: an "Already exist" for them later means this call created them.
+     * When the reply was received, the failure is local (see {@link #afterReply}) and is thrown on: no call again.
      */
     public void onNoReply(Exception e) {
         if (replied) {
