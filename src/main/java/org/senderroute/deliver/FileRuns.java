@@ -135,11 +135,15 @@ public final class FileRuns {
     }
 
     /**
-     * Once every batch is over: when the file's processing was abandoned, its staged outputs are closed as far as
-     * they can be (what the disk takes of them is kept), so that a failed file holds no file open.
+     * Once every batch is over: when the file's processing was abandoned, what Kaleyra said is written to the ledger,
+     * and the staged outputs are closed as far as they can be (what the disk takes of them is kept), so that a failed
+     * file holds no file open.
      */
     public void releaseAbandoned(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
         if (run.abandoned() != null) {
+            if (senderLedger != null) {
+                senderLedger.flush();
+            }
             try {
                 run.finish();
             } catch (RuntimeException e) {

@@ -398,6 +398,7 @@ public final class KaleyraConversation {
 
     /** Writes the batch's invalid records and logs the batch's one line; called when the conversation is over. */
     public void close() {
+        leaveUnsentUnresolved();
         if (!outcomeLeftUnknown) {
             ledger.callsSettled(callIds);
         }
@@ -414,6 +415,22 @@ public final class KaleyraConversation {
         queue.clear();
         outcomeUnknown.clear();
         current = null;
+    }
+
+    /**
+     * The file's processing was abandoned with requests of this batch still queued: those that an earlier call may
+     * have created stay pending in the ledger (an "Already exist" for them later is then a success).
+     */
+    private void leaveUnsentUnresolved() {
+        if (queue.isEmpty() || outcomeUnknown.isEmpty()) {
+            return;
+        }
+        List<SenderRequest> unknown = queue.stream().flatMap(p -> p.senders().stream())
+                .filter(r -> outcomeUnknown.contains(SenderLedger.key(r))).toList();
+        if (!unknown.isEmpty()) {
+            outcomeLeftUnknown = true;
+            ledger.leftUnresolved(account.sid(), run.inputName(), unknown);
+        }
     }
 
     private static RequestBody body(List<SenderRequest> senders) {

@@ -128,6 +128,32 @@ class LocalFaultsTest {
     }
 
     @Test
+    void aBatchWaitingToRetryWhenTheFileFailsLeavesItsSendersPendingAndTheyAreSuccessesWhenDroppedAgain() throws Exception {
+        Properties p = settings();
+        p.setProperty("sender.batch.size", "10");
+        p.setProperty("sender.http.max-concurrent-calls", "2");
+        p.setProperty("sender.http.response-timeout", "1000");
+        p.setProperty("sender.http.retry.initial-delay", "3000");
+        p.setProperty("sender.http.retry.max-delay", "3000");
+        // one batch's call creates its senders but is answered too late; the other's reply cannot be written
+        sandbox.faults().createThenAnswerLateNext(1, Duration.ofMillis(2500));
+        drop(dir.resolve("inbox").resolve("n".repeat(236) + ".csv"), SenderFiles.csv(20));
+
+        assertThat(OnceRun.of(p).exitCode()).isEqualTo(4);
+        assertThat(sandbox.postCalls()).as("the late batch is not sent again once the file failed").isEqualTo(2);
+        assertThat(ledger().values()).extracting(LedgerEntry::state)
+                .containsOnly(LedgerEntry.CREATED, LedgerEntry.PENDING).contains(LedgerEntry.PENDING);
+
+        drop(dir.resolve("inbox/short.csv"), SenderFiles.csv(20));
+        OnceRun again = OnceRun.of(settings());
+
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(Outputs.rows(dir.resolve("failure"), "short")).isEmpty();
+        assertThat(Outputs.rows(dir.resolve("success"), "short")).hasSize(20);
+        assertThat(sandbox.createdCount()).isEqualTo(20);
+    }
+
+    @Test
     void aFullScratchDiskFailsTheFileVisiblyInsteadOfHanging() throws Exception {
         try (SmallDisk disk = SmallDisk.mount(dir.resolve("work"), 1)) {
             // less room than the first table of senders seen takes
