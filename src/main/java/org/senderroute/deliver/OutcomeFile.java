@@ -3,6 +3,7 @@ package org.senderroute.deliver;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ final class OutcomeFile {
             rows.write(row);
             count++;
         } catch (IOException e) {
-            throw new LocalFaultException("", path, e);
+            throw new LocalFaultException(path, e);
         }
     }
 
@@ -81,7 +82,7 @@ final class OutcomeFile {
                 rows.close();
             }
         } catch (IOException e) {
-            throw new LocalFaultException("", path, e);
+            throw new LocalFaultException(path, e);
         }
     }
 
@@ -89,7 +90,7 @@ final class OutcomeFile {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot remove staging file " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot remove staging file " + path + ": " + e.getMessage(), e);
         }
     }
 }

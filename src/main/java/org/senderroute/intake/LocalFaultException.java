@@ -10,6 +10,12 @@ import java.nio.file.Path;
  */
 public final class LocalFaultException extends RuntimeException {
 
+    /** "cannot write PATH: what the system said" */
+    public LocalFaultException(Path path, IOException cause) {
+        this("", path, cause);
+    }
+
+    /** "cannot write WHAT PATH: what the system said", {@code what} naming the kind of file ("scratch file "). */
     public LocalFaultException(String what, Path path, IOException cause) {
         super("cannot write " + what + path + ": " + reason(cause), cause);
     }
