@@ -45,10 +45,16 @@ class LocalFaultsTest {
         sandbox.close();
     }
 
+    /** Settings of the ledger store under test (the journal by default). */
+    protected Map<String, String> store() {
+        return Map.of();
+    }
+
     private Properties settings() {
         Properties p = RouteHarness.defaults(dir, sandbox);
         p.setProperty("sender.inbox.min-age", "0");
         p.setProperty("sender.batch.size", "500");
+        store().forEach(p::setProperty);
         return p;
     }
 
@@ -58,7 +64,8 @@ class LocalFaultsTest {
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
     }
 
-    private Map<String, LedgerEntry> ledger() throws Exception {
+    /** What the ledger holds for the sandbox's account, read once the run is over. */
+    protected Map<String, LedgerEntry> ledger() throws Exception {
         try (JournalSenderLedger ledger = JournalSenderLedger.open(dir.resolve("ledger/ledger.journal"), false)) {
             return ledger.all(sandbox.settings().sid());
         }
