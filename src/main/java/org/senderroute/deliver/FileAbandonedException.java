@@ -4,6 +4,7 @@ package org.senderroute.deliver;
 public final class FileAbandonedException extends RuntimeException {
 
     FileAbandonedException(String inputName, Throwable cause) {
-        super("the processing of " + inputName + " was abandoned: " + cause.getMessage(), cause);
+        super("the processing of " + inputName + " was abandoned: "
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
     }
 }

@@ -354,14 +354,20 @@ public final class KaleyraConversation {
      * call again. What the reply said is in the ledger already; the file fails.
      */
     private RuntimeException afterReply(Exception e) {
-        ledger.flush();
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        RuntimeException fault = e instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException("failed after Kaleyra's reply was received: " + e, e);
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof LocalFaultException local) {
-                return local;
+                fault = local;
+                break;
             }
         }
-        return e instanceof RuntimeException runtime ? runtime
-                : new IllegalStateException("failed after Kaleyra's reply was received: " + e, e);
+        try {
+            ledger.flush();
+        } catch (RuntimeException flush) {
+            fault.addSuppressed(flush);
+        }
+        return fault;
     }
 
     private void callEnded(String outcome) {

@@ -33,7 +33,7 @@ public final class SenderValidator {
         if (!r.readable()) {
             return new Failure(Failure.PARSE_ERROR, r.parseProblem());
         }
-        Failure text = Text.check(r);
+        Failure text = SendableText.check(r);
         if (text != null) {
             return text;
         }

@@ -7,32 +7,31 @@ import org.senderroute.intake.SenderRequest;
  * Text that can be read but not sent: an unpaired UTF-16 surrogate (legal in JSON as {@code "\ud800"}) has no UTF-8
  * form, so Kaleyra would keep something else than what the file says. Such a record is refused before sending.
  */
-final class Text {
+final class SendableText {
 
-    private Text() {
+    private SendableText() {
     }
 
     /** @return null when every field of the record is text that can be sent, otherwise why not */
     static Failure check(SenderRequest r) {
-        String field = unpaired(r.sender()) >= 0 ? FieldNames.SENDER
-                : unpaired(r.description()) >= 0 ? FieldNames.DESCRIPTION
-                : unpaired(r.isoCode()) >= 0 ? FieldNames.ISO_CODE
-                : unpaired(r.entityId()) >= 0 ? FieldNames.ENTITY_ID : null;
-        if (field == null) {
-            return null;
+        Failure failure = check(FieldNames.SENDER, r.sender());
+        if (failure == null) {
+            failure = check(FieldNames.DESCRIPTION, r.description());
         }
-        return new Failure(Failure.INVALID_TEXT, field + " holds a character that is no text (an unpaired UTF-16 surrogate"
-                + ", such as \\ud800 in JSON) at position " + (unpaired(valueOf(r, field)) + 1)
-                + "; correct the " + field + " and drop the failure file again");
+        if (failure == null) {
+            failure = check(FieldNames.ISO_CODE, r.isoCode());
+        }
+        if (failure == null) {
+            failure = check(FieldNames.ENTITY_ID, r.entityId());
+        }
+        return failure;
     }
 
-    private static String valueOf(SenderRequest r, String field) {
-        return switch (field) {
-            case FieldNames.SENDER -> r.sender();
-            case FieldNames.DESCRIPTION -> r.description();
-            case FieldNames.ISO_CODE -> r.isoCode();
-            default -> r.entityId();
-        };
+    private static Failure check(String field, String value) {
+        int at = unpaired(value);
+        return at < 0 ? null : new Failure(Failure.INVALID_TEXT, field + " holds a character that is no text (an unpaired"
+                + " UTF-16 surrogate, such as \\ud800 in JSON) at position " + (at + 1) + "; correct the " + field
+                + " and drop the failure file again");
     }
 
     /** The index of the first surrogate that is not half of a pair, or -1. */
