@@ -363,9 +363,10 @@ public final class KaleyraConversation {
             }
         }
         try {
+            leaveUnsentUnresolved();
             ledger.flush();
-        } catch (RuntimeException flush) {
-            fault.addSuppressed(flush);
+        } catch (RuntimeException ledgerFault) {
+            fault.addSuppressed(ledgerFault);
         }
         return fault;
     }
@@ -424,8 +425,8 @@ public final class KaleyraConversation {
     }
 
     /**
-     * The file's processing was abandoned with requests of this batch still queued: those that an earlier call may
-     * have created stay pending in the ledger (an "Already exist" for them later is then a success).
+     * The file's processing was abandoned (or this batch failed) with requests still queued: those that an earlier
+     * call may have created stay pending in the ledger (an "Already exist" for them later is then a success).
      */
     private void leaveUnsentUnresolved() {
         if (queue.isEmpty() || outcomeUnknown.isEmpty()) {
