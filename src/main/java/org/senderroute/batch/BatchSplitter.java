@@ -17,6 +17,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.InvalidPayloadException;
 import org.senderroute.deliver.FileRun;
+import org.senderroute.intake.LocalFaultException;
 import org.senderroute.intake.RecordReader;
 import org.senderroute.intake.RecordReaders;
 import org.senderroute.intake.SenderRequest;
@@ -100,6 +101,9 @@ public final class BatchSplitter {
                 run.interrupt();
                 end();
             }
+            if (next == null && !ended && run.abandoned() != null) {
+                end();
+            }
             if (next == null && !ended) {
                 next = collect();
             }
@@ -136,12 +140,19 @@ public final class BatchSplitter {
             } catch (UnreadableFileException e) {
                 run.markUnreadable(lastRecord + 1, e.getMessage());
                 end();
+            } catch (LocalFaultException e) {
+                // this machine's fault (a full disk), not the file's: the file fails, saying so
+                run.abandon(e);
+                end();
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                // an Error too: thrown here it would be lost in the splitter's thread pool and the file never end
                 run.markUnreadable(lastRecord + 1, e.getClass().getSimpleName() + ": " + e.getMessage());
                 end();
+            } catch (Throwable e) {
+                // nothing may escape: thrown here it would be lost in the splitter's thread pool and the file never end
+                run.abandon(e);
+                end();
             }
-            if (valid.isEmpty() && rejected.isEmpty()) {
+            if (valid.isEmpty() && rejected.isEmpty() || run.abandoned() != null) {
                 return null;
             }
             metrics.received(valid.size() + rejected.size());

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.senderroute.intake.LocalFaultException;
 import org.senderroute.intake.LongSlots;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
@@ -67,12 +68,18 @@ final class LedgerLauncher extends ServiceSupport {
             scratch = journal.file().toAbsolutePath().getParent();
             LongSlots.removeLeftovers(scratch);
         }
-        JournalSenderLedger senders = new JournalSenderLedger(journal, scratch);
+        JournalSenderLedger senders = null;
         JournalFileLedger files = new JournalFileLedger(journal);
         try {
+            // the index beside the journal takes disk space: a full disk says so here
+            senders = new JournalSenderLedger(journal, scratch);
             journal.replay(senders, files);
         } catch (IOException | RuntimeException e) {
-            senders.close();
+            if (senders != null) {
+                senders.close();
+            } else {
+                journal.close();
+            }
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be read: "
                     + (e instanceof LedgerException ? e.getMessage() : e.toString()), e);
         }

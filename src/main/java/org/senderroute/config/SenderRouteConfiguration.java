@@ -78,6 +78,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
                 ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
         fileRuns.useAccounts(accounts);
+        fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas", true));
         registry.bind("fileRuns", fileRuns);
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);

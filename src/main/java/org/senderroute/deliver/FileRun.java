@@ -50,17 +50,18 @@ public final class FileRun {
     private String unreadable;
     private boolean refused;
     private volatile String apiUnavailable;
+    private volatile Throwable abandoned;
     private volatile boolean interrupted;
 
     FileRun(String inputName, String outputStem, Path stagingDir, FileLedger.Visit visit,
-            SenderMetrics metrics, java.time.Duration progressEvery) {
+            SenderMetrics metrics, java.time.Duration progressEvery, boolean guardFormulas) {
         this.metrics = metrics;
         this.progressEveryNanos = progressEvery.toNanos();
         this.visit = visit;
         this.inputName = inputName;
         this.outputStem = outputStem;
-        this.success = new OutcomeFile(stagingDir.resolve(outputStem + ".success.csv"), SUCCESS_COLUMNS);
-        this.failure = new OutcomeFile(stagingDir.resolve(outputStem + ".failure.csv"), FAILURE_COLUMNS);
+        this.success = new OutcomeFile(stagingDir.resolve(outputStem + ".success.csv"), guardFormulas, SUCCESS_COLUMNS);
+        this.failure = new OutcomeFile(stagingDir.resolve(outputStem + ".failure.csv"), guardFormulas, FAILURE_COLUMNS);
     }
 
     public String inputName() {
@@ -117,6 +118,21 @@ public final class FileRun {
 
     public String apiUnavailable() {
         return apiUnavailable;
+    }
+
+    /**
+     * The file's processing failed (a local fault such as a full disk, or an error nobody planned for): no further
+     * call is made and no further batch read for it, and the file fails once its batches in flight are over.
+     */
+    public void abandon(Throwable why) {
+        if (abandoned == null) {
+            abandoned = why;
+        }
+    }
+
+    /** Why the file's processing was abandoned, or null. */
+    public Throwable abandoned() {
+        return abandoned;
     }
 
     /** The application is stopping: no further batch of this file is started. */

@@ -12,6 +12,8 @@ import org.senderroute.intake.NameLength;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.observe.SenderMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens a {@link FileRun} for each input file. Output names start with the input's base name and carry the time
@@ -21,6 +23,8 @@ import org.senderroute.observe.SenderMetrics;
  * system's 255 bytes is shortened, the same way every time ({@link NameLength}).
  */
 public final class FileRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileRuns.class);
 
     /**
      * The longest base name kept whole in output names, in bytes: the longest output name
@@ -39,6 +43,7 @@ public final class FileRuns {
     private final java.time.Duration progressEvery;
     private final RunTotals totals = new RunTotals();
     private volatile KaleyraAccounts accounts;
+    private volatile boolean guardFormulas = true;
 
     public FileRuns(Path stagingDir, Clock clock, FileLedger files, SenderMetrics metrics, java.time.Duration progressEvery) {
         this.stagingDir = stagingDir;
@@ -54,6 +59,11 @@ public final class FileRuns {
      */
     public void useAccounts(KaleyraAccounts accounts) {
         this.accounts = accounts;
+    }
+
+    /** Whether output cells a spreadsheet would run as formulas are guarded (sender.output.guard-formulas). */
+    public void guardFormulas(boolean guard) {
+        this.guardFormulas = guard;
     }
 
     private org.senderroute.ledger.SenderLedger senderLedger;
@@ -87,17 +97,17 @@ public final class FileRuns {
         KaleyraAccounts.Choice account = accounts == null ? null : accounts.choose(inputName);
         String refusal = body == null ? null : LocalInput.refusal(body.toPath());
         if (account != null && !account.known()) {
-            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
+            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery, guardFormulas);
             run.markUnreadable(1, account.refusal());
         } else if (refusal != null) {
             // a link, an empty file: refused before anything is read from it, and not recorded in the file ledger
-            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
+            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery, guardFormulas);
             run.markUnreadable(1, refusal);
         } else if (body == null) {
-            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery);
+            run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery, guardFormulas);
         } else {
             FileLedger.Visit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
-            run = new FileRun(inputName, visit.outputStem(), stagingDir, visit, metrics, progressEvery);
+            run = new FileRun(inputName, visit.outputStem(), stagingDir, visit, metrics, progressEvery, guardFormulas);
         }
         if (!run.isDuplicate()) {
             metrics.fileStarted();
@@ -123,13 +133,39 @@ public final class FileRuns {
         totals.add(run);
     }
 
-    /** Every batch is settled: flush and close the staged outputs. */
+    /**
+     * Every batch is settled: flush and close the staged outputs. When the file's processing was abandoned (see
+     * {@link FileRun#abandon}), the file fails here, once its batches in flight are over.
+     */
     public void finish(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
         if (senderLedger != null) {
             senderLedger.flush();
         }
+        Throwable abandoned = run.abandoned();
+        if (abandoned != null) {
+            metrics.fileEnded();
+            throw new FileAbandonedException(run.inputName(), abandoned);
+        }
         run.finish();
         metrics.fileEnded();
+    }
+
+    /**
+     * Once every batch is over: when the file's processing was abandoned, what Kaleyra said is written to the ledger,
+     * and the staged outputs are closed as far as they can be (what the disk takes of them is kept), so that a failed
+     * file holds no file open.
+     */
+    public void releaseAbandoned(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
+        if (run.abandoned() != null) {
+            if (senderLedger != null) {
+                senderLedger.flush();
+            }
+            try {
+                run.finish();
+            } catch (RuntimeException e) {
+                LOG.debug("staged outputs of {} not closed cleanly: {}", run.inputName(), e.toString());
+            }
+        }
     }
 
     /** The outputs were delivered: remove their staged copies. */

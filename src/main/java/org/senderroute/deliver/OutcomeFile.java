@@ -2,7 +2,10 @@ package org.senderroute.deliver;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,23 +13,31 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import org.senderroute.intake.FormulaGuard;
+import org.senderroute.intake.LocalFaultException;
 
 /**
  * One output CSV being written in the staging directory, through one buffered writer for the whole file
  * (never one open/append per row). Created on its first row, so an outcome with no rows leaves no file.
+ * Any text can be written: what UTF-8 cannot encode (an unpaired surrogate) becomes U+FFFD. With
+ * {@code guardFormulas}, cells a spreadsheet would run as formulas are guarded ({@link FormulaGuard}).
+ * A failure to write is a {@link LocalFaultException} naming the file and what the system said.
  */
 final class OutcomeFile {
 
     private static final CsvMapper CSV = new CsvMapper();
+    private static final byte[] REPLACEMENT = "\uFFFD".getBytes(StandardCharsets.UTF_8);
 
     private final Path path;
     private final String[] columns;
+    private final boolean guardFormulas;
     private BufferedWriter out;
     private SequenceWriter rows;
     private long count;
 
-    OutcomeFile(Path path, String... columns) {
+    OutcomeFile(Path path, boolean guardFormulas, String... columns) {
         this.path = path;
+        this.guardFormulas = guardFormulas;
         this.columns = columns;
     }
 
@@ -34,7 +45,9 @@ final class OutcomeFile {
         try {
             if (rows == null) {
                 Files.createDirectories(path.getParent());
-                out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+                CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith(REPLACEMENT);
+                out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(path), utf8));
                 CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
                 for (String column : columns) {
                     schema.addColumn(column);
@@ -45,12 +58,13 @@ final class OutcomeFile {
             }
             String[] row = new String[values.length];
             for (int i = 0; i < values.length; i++) {
-                row[i] = values[i] == null ? "" : values[i];
+                String value = values[i];
+                row[i] = value == null ? "" : guardFormulas ? FormulaGuard.guard(value) : value;
             }
             rows.write(row);
             count++;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
+            throw new LocalFaultException(path, e);
         }
     }
 
@@ -68,7 +82,7 @@ final class OutcomeFile {
                 rows.close();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot finish " + path + ": " + e.getMessage(), e);
+            throw new LocalFaultException(path, e);
         }
     }
 

@@ -16,7 +16,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 /**
  * Reads RFC 4180 CSV (LF or CRLF, quoted fields, UTF-8 with or without BOM) with a header row that names the
  * columns in any order and letter case. Columns it does not know (such as the error columns of a failure file
- * dropped again) are ignored. Rows are parsed one at a time with Jackson's streaming CSV parser.
+ * dropped again) are ignored. Rows are parsed one at a time with Jackson's streaming CSV parser. In this module's own
+ * outputs dropped again (a header with error_code or kaleyra_id), the quote that guarded a formula is taken off
+ * ({@link FormulaGuard}); any other file is read as written.
  */
 public final class CsvRecordReader implements RecordReader {
 
@@ -26,6 +28,10 @@ public final class CsvRecordReader implements RecordReader {
             .build()
             .readerFor(String[].class);
 
+    /** Columns only this module's outputs have. */
+    private static final String OUTPUT_ERROR_CODE = "error_code";
+    private static final String OUTPUT_KALEYRA_ID = "kaleyra_id";
+
     private final MappingIterator<String[]> rows;
     private final Reader source;
     private int senderColumn = -1;
@@ -33,6 +39,7 @@ public final class CsvRecordReader implements RecordReader {
     private int isoColumn = -1;
     private int entityColumn = -1;
     private int headerWidth;
+    private boolean guarded;
     private long record;
     private boolean headerRead;
 
@@ -98,6 +105,7 @@ public final class CsvRecordReader implements RecordReader {
                 case FieldNames.DESCRIPTION -> descriptionColumn = i;
                 case FieldNames.ISO_CODE -> isoColumn = i;
                 case FieldNames.ENTITY_ID -> entityColumn = i;
+                case OUTPUT_ERROR_CODE, OUTPUT_KALEYRA_ID -> guarded = true;
                 default -> unknown.add(header[i]);
             }
         }
@@ -127,8 +135,12 @@ public final class CsvRecordReader implements RecordReader {
         return false;
     }
 
-    private static String at(String[] row, int column) {
-        return column >= 0 && column < row.length ? FieldNames.clean(row[column]) : null;
+    private String at(String[] row, int column) {
+        if (column < 0 || column >= row.length) {
+            return null;
+        }
+        String value = row[column];
+        return FieldNames.clean(guarded ? FormulaGuard.unguard(value) : value);
     }
 
     private long line() {

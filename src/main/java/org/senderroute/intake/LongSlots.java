@@ -1,7 +1,6 @@
 package org.senderroute.intake;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.LongBuffer;
@@ -17,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A fixed number of longs, all zero at first, kept in a memory-mapped scratch file rather than on the Java heap: the
  * tables that grow with the records of a file or with the ledger (one or two longs a record) then never take heap
- * space from the batches, and the operating system pages them like any file. The file is deleted when closed (and
- * is a sparse file until written).
+ * space from the batches, and the operating system pages them like any file. The file is deleted when closed. Its
+ * space is reserved when it is made (written with zeros, not left sparse): a full disk is then an error of
+ * {@link #create}, never a fault of a later write into the mapping, which the JVM raises as an InternalError.
  */
 public final class LongSlots implements AutoCloseable {
 
@@ -38,21 +38,49 @@ public final class LongSlots implements AutoCloseable {
         this.length = length;
     }
 
-    /** {@code length} zero longs in a new scratch file in {@code dir} (created when missing). */
+    /**
+     * {@code length} zero longs in a new scratch file in {@code dir} (created when missing).
+     *
+     * @throws LocalFaultException when the file cannot be made or its space reserved (a full disk)
+     */
     public static LongSlots create(Path dir, String name, int length) {
         if (length < 1 || length > MAX_LENGTH) {
             throw new IllegalArgumentException("a table of " + length + " slots does not fit one mapping (at most "
                     + MAX_LENGTH + ")");
         }
+        Path file = null;
         try {
             Files.createDirectories(dir);
-            Path file = Files.createTempFile(dir, name + "-", ".slots");
+            file = Files.createTempFile(dir, name + "-", ".slots");
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) length * Long.BYTES);
+                long bytes = (long) length * Long.BYTES;
+                reserve(channel, bytes);
+                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
                 return new LongSlots(file, mapped, length);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a scratch table in " + dir + ": " + e.getMessage(), e);
+            deleteQuietly(file);
+            throw new LocalFaultException("scratch file ", file == null ? dir : file, e);
+        }
+    }
+
+    /** Writes the file's zeros, so that the disk space is taken now. */
+    private static void reserve(FileChannel channel, long bytes) throws IOException {
+        for (long at = 0; at < bytes;) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), bytes - at));
+            at += channel.write(zeros, at);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("scratch table {} not deleted: {}", file, e.toString());
         }
     }
 
@@ -86,13 +114,11 @@ public final class LongSlots implements AutoCloseable {
     @Override
     public void close() {
         unmap(mapped);
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.debug("scratch table {} not deleted: {}", file, e.toString());
-        }
+        deleteQuietly(file);
     }
 
+    /** Read-only in effect: only duplicates of it are written from. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
     private static final Method INVOKE_CLEANER;
     private static final Object UNSAFE;
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRun;
+import org.senderroute.intake.LocalFaultException;
 import org.senderroute.intake.SenderRequest;
 import org.senderroute.ledger.LedgerEntry;
 import org.senderroute.ledger.SenderLedger;
@@ -52,6 +53,8 @@ public final class KaleyraConversation {
     private final SenderLedger ledger;
     private final SenderMetrics metrics;
     private long callStartedNanos;
+    /** Kaleyra's reply to the current call was received: whatever fails after that is not a lost reply. */
+    private boolean replied;
     private final List<Long> callIds = new ArrayList<>();
     private boolean outcomeLeftUnknown;
     private final Deque<Pending> queue = new ArrayDeque<>();
@@ -107,9 +110,9 @@ public final class KaleyraConversation {
         }
     }
 
-    /** For the loop in the route: whether another call is needed. */
+    /** For the loop in the route: whether another call is needed (none once the file's processing was abandoned). */
     public boolean isOpen() {
-        return !queue.isEmpty();
+        return !queue.isEmpty() && run.abandoned() == null;
     }
 
     /** For the route: whether the account's credentials were refused already, so no call may be made. */
@@ -138,6 +141,7 @@ public final class KaleyraConversation {
             next = new Pending(next.senders().subList(0, cap), next.attemptsMade());
         }
         current = new Pending(next.senders(), next.attemptsMade() + 1);
+        replied = false;
         callIds.add(ledger.callStarted(account.sid(), run.inputName(), current.senders()));
         if (next.attemptsMade() > 0) {
             metrics.retried();
@@ -301,9 +305,13 @@ public final class KaleyraConversation {
      * The call failed without a reply. When the request may have reached Kaleyra (a timeout, a connection closed
      * after sending, a reply cut off half-way), its senders are remembered: an "Already exist" for them later means
      * this call created them. Of a reply cut off half-way, the ids of the {@code data} entries that did arrive are
-     * kept for the senders they name.
+     * kept for the senders they name. When the reply was received, the failure is local (see {@link #afterReply})
+     * and is thrown on: no call again.
      */
     public void onNoReply(Exception e) {
+        if (replied) {
+            throw afterReply(e);
+        }
         boolean timedOut = e instanceof CallTimeoutException || e.getCause() instanceof CallTimeoutException;
         callEnded(timedOut ? "call-timeout" : e instanceof ReplyCutOffException ? "cut-off" : "no-reply");
         boolean maybeDelivered = !(e instanceof java.net.ConnectException)
@@ -406,7 +414,30 @@ public final class KaleyraConversation {
         current = null;
     }
 
+    /**
+     * A failure after Kaleyra's reply was received (writing a row on a full disk): a local fault, never a reason to
+     * call again. What the reply said is in the ledger already; the file fails.
+     */
+    private RuntimeException afterReply(Exception e) {
+        RuntimeException fault = e instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException("failed after Kaleyra's reply was received: " + e, e);
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof LocalFaultException local) {
+                fault = local;
+                break;
+            }
+        }
+        try {
+            leaveUnsentUnresolved();
+            ledger.flush();
+        } catch (RuntimeException ledgerFault) {
+            fault.addSuppressed(ledgerFault);
+        }
+        return fault;
+    }
+
     private void callEnded(String outcome) {
+        replied = true;
         metrics.call(java.time.Duration.ofNanos(System.nanoTime() - callStartedNanos), outcome);
     }
 
@@ -439,6 +470,7 @@ public final class KaleyraConversation {
 
     /** Writes the batch's invalid records and logs the batch's one line; called when the conversation is over. */
     public void close() {
+        leaveUnsentUnresolved();
         if (!outcomeLeftUnknown) {
             ledger.callsSettled(callIds);
         }
@@ -456,6 +488,22 @@ public final class KaleyraConversation {
         outcomeUnknown.clear();
         cutOff.clear();
         current = null;
+    }
+
+    /**
+     * The file's processing was abandoned (or this batch failed) with requests still queued: those that an earlier
+     * call may have created stay pending in the ledger (an "Already exist" for them later is then a success).
+     */
+    private void leaveUnsentUnresolved() {
+        if (queue.isEmpty() || outcomeUnknown.isEmpty()) {
+            return;
+        }
+        List<SenderRequest> unknown = queue.stream().flatMap(p -> p.senders().stream())
+                .filter(r -> outcomeUnknown.contains(SenderLedger.key(r))).toList();
+        if (!unknown.isEmpty()) {
+            outcomeLeftUnknown = true;
+            ledger.leftUnresolved(account.sid(), run.inputName(), unknown);
+        }
     }
 
     private static RequestBody body(List<SenderRequest> senders) {

@@ -38,6 +38,10 @@ public final class KaleyraReplies {
         c.onUnexpected(reply);
     }
 
+    /**
+     * The call's doCatch of IOException, which matches causes too: a failure after Kaleyra's reply was received (a row
+     * that cannot be written on a full disk) is thrown on, failing the file, and never makes another call.
+     */
     public void noReply(@ExchangeProperty(CONVERSATION) KaleyraConversation c,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         c.onNoReply(e);

@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.senderroute.deliver.FileRun;
+import org.senderroute.intake.LocalFaultException;
 
 /**
  * What the process as a whole must report when it ends (the exit code of a {@code --once} run): 0 when every
@@ -31,14 +32,31 @@ public final class RunVerdict {
     }
 
     /**
-     * A file's processing failed on an error nobody planned for: the file goes to the inbox's .error folder and the
-     * rows already staged stay in the work directory.
+     * A file's processing failed on a local fault (a full disk) or an error nobody planned for: no further call is made
+     * for the file, it goes to the inbox's .error folder and the rows already staged stay in the work directory.
      */
     public void fileFailed(@ExchangeProperty(FileRun.PROPERTY) FileRun run, @Header("CamelFileName") String name,
-            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e) {
+        if (run != null) {
+            run.abandon(e);
+        }
         String file = run != null ? run.inputName() : name;
         String staged = run != null ? " (rows already settled are kept in " + run.successFile().getParent() + ")" : "";
-        failed("processing of " + file + " failed: " + e + staged);
+        failed("processing of " + file + " failed: " + describe(e) + staged);
+    }
+
+    /** A local fault says what could not be written and why; an Error is named; anything else as it is. */
+    static String describe(Throwable e) {
+        Throwable error = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof LocalFaultException) {
+                return t.getMessage();
+            }
+            if (error == null && t instanceof Error) {
+                error = t;
+            }
+        }
+        return String.valueOf(error != null ? error : e);
     }
 
     public void failed(String why) {

@@ -7,6 +7,7 @@ public record Failure(String code, String message) {
 
     // found before sending
     public static final String PARSE_ERROR = "PARSE_ERROR";
+    public static final String INVALID_TEXT = "INVALID_TEXT";
     public static final String FILE_UNREADABLE = "FILE_UNREADABLE";
     public static final String MISSING_SENDER = "MISSING_SENDER";
     public static final String MISSING_DESCRIPTION = "MISSING_DESCRIPTION";

@@ -33,6 +33,10 @@ public final class SenderValidator {
         if (!r.readable()) {
             return new Failure(Failure.PARSE_ERROR, r.parseProblem());
         }
+        Failure text = SendableText.check(r);
+        if (text != null) {
+            return text;
+        }
         if (r.sender() == null) {
             return new Failure(Failure.MISSING_SENDER, "sender is missing");
         }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.senderroute.intake.LocalFaultException;
+import org.senderroute.testsupport.SmallDisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,5 +29,23 @@ class SeenSendersTest {
         assertThat(dir.resolve("scratch")).isEmptyDirectory();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> seen.add("S1", "in"))
                 .as("never a read of the unmapped table").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aTableThatCannotGrowOnAFullDiskSaysSoInsteadOfFaultingLater() {
+        try (SmallDisk disk = SmallDisk.mount(dir.resolve("small"), 1)) {
+            // room for the first table (128 KB), not for the one it grows into
+            disk.leaveFree(200 * 1024);
+            SeenSenders seen = new SeenSenders(disk.path().resolve("scratch"));
+            for (int i = 0; i < 8192; i++) {
+                assertThat(seen.add("S" + i, "in")).isTrue();
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> seen.add("S8192", "in"))
+                    .isInstanceOf(LocalFaultException.class)
+                    .hasMessageContainingAll("cannot write scratch file " + disk.path().resolve("scratch"), "No space left on device");
+            assertThat(disk.path().resolve("scratch").toFile().list()).as("no half-made table left").hasSize(1);
+            seen.close();
+            assertThat(disk.path().resolve("scratch")).isEmptyDirectory();
+        }
     }
 }
