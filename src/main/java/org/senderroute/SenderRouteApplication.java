@@ -8,8 +8,8 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.senderroute.config.SenderRouteConfiguration;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.IntakeDrain;
-import org.senderroute.kaleyra.RunVerdict;
 
 /**
  * Starts the module with Camel Main: configuration from {@code config/application.properties} in the working

@@ -16,13 +16,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.InvalidPayloadException;
-import org.senderroute.deliver.FileRun;
-import org.senderroute.intake.LocalFaultException;
+import org.senderroute.domain.Failure;
+import org.senderroute.domain.FileRun;
+import org.senderroute.domain.SenderRequest;
 import org.senderroute.intake.RecordReader;
 import org.senderroute.intake.RecordReaders;
-import org.senderroute.intake.SenderRequest;
 import org.senderroute.intake.UnreadableFileException;
-import org.senderroute.validate.Failure;
+import org.senderroute.support.LocalFaultException;
 import org.senderroute.validate.FileValidation;
 import org.senderroute.validate.SenderValidator;
 

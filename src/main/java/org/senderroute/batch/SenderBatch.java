@@ -2,7 +2,7 @@ package org.senderroute.batch;
 
 import java.util.List;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * A bounded slice of one file: at most {@code batch size} valid records, which go to Kaleyra in one call, and the

@@ -7,8 +7,6 @@ import java.util.Locale;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
-import org.senderroute.intake.LocalFaultException;
-import org.senderroute.intake.LongSlots;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
 import org.senderroute.ledger.JdbcSenderLedger;
@@ -18,6 +16,8 @@ import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.LedgerException;
 import org.senderroute.ledger.LedgerJournal;
 import org.senderroute.ledger.SenderLedger;
+import org.senderroute.support.LocalFaultException;
+import org.senderroute.support.LongSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

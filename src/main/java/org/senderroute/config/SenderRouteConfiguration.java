@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.senderroute.batch.BatchSplitter;
 import org.senderroute.deliver.FileRuns;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.kaleyra.CallBounds;
@@ -18,7 +19,6 @@ import org.senderroute.kaleyra.KaleyraConversations;
 import org.senderroute.kaleyra.KaleyraReplies;
 import org.senderroute.kaleyra.KaleyraReplyParser;
 import org.senderroute.kaleyra.RetryPolicy;
-import org.senderroute.kaleyra.RunVerdict;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.InboxHealth;
 import org.senderroute.observe.KaleyraHealth;
@@ -72,7 +72,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
         Path scratch = Path.of(settings.get("sender.work-dir", "data/work")).resolve("scratch");
-        org.senderroute.intake.LongSlots.removeLeftovers(scratch);
+        org.senderroute.support.LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
         LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
         FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),

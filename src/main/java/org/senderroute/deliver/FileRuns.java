@@ -7,11 +7,13 @@ import java.time.format.DateTimeFormatter;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.senderroute.domain.FileRun;
+import org.senderroute.domain.FileVisit;
 import org.senderroute.intake.LocalInput;
-import org.senderroute.intake.NameLength;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.observe.SenderMetrics;
+import org.senderroute.support.NameLength;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +108,7 @@ public final class FileRuns {
         } else if (body == null) {
             run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery, guardFormulas);
         } else {
-            FileLedger.Visit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
+            FileVisit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
             run = new FileRun(inputName, visit.outputStem(), stagingDir, visit, metrics, progressEvery, guardFormulas);
         }
         if (!run.isDuplicate()) {

@@ -11,7 +11,8 @@ import java.time.format.DateTimeFormatter;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import org.senderroute.deliver.FileRun;
+import org.senderroute.domain.FileRun;
+import org.senderroute.support.NameLength;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

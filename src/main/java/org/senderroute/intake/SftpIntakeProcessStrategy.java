@@ -20,7 +20,7 @@ import org.apache.camel.component.file.strategy.GenericFileExpressionRenamer;
 import org.apache.camel.component.file.strategy.GenericFileRenameProcessStrategy;
 import org.apache.camel.component.file.strategy.GenericFileRenamer;
 import org.apache.camel.support.service.ServiceHelper;
-import org.senderroute.deliver.FileRun;
+import org.senderroute.domain.FileRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * The sender ledger in a JDBC database ({@code sender.ledger.store=jdbc}: the database of {@code sender.ledger.url},

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import org.senderroute.intake.SenderFingerprint;
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
+import org.senderroute.support.SenderFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

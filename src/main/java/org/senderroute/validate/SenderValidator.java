@@ -1,6 +1,7 @@
 package org.senderroute.validate;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.Failure;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * Checks one record against the rules Kaleyra is documented to enforce, so that records it would reject never

@@ -1,4 +1,4 @@
-package org.senderroute.deliver;
+package org.senderroute.domain;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -6,13 +6,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.senderroute.intake.SenderRequest;
 import org.senderroute.observe.SenderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.senderroute.ledger.FileLedger;
-import org.senderroute.validate.Failure;
 
 /**
  * Everything that happens to one input file: where its success and failure rows are staged, and the counts for
@@ -32,7 +29,7 @@ public final class FileRun {
     static final String[] FAILURE_COLUMNS = {"record", "sender", "description", "iso_code", "entity_id", "error_code",
         "error_message"};
 
-    private final FileLedger.Visit visit;
+    private final FileVisit visit;
     private final String inputName;
     private final String outputStem;
     private final long startNanos = System.nanoTime();
@@ -53,7 +50,7 @@ public final class FileRun {
     private volatile Throwable abandoned;
     private volatile boolean interrupted;
 
-    FileRun(String inputName, String outputStem, Path stagingDir, FileLedger.Visit visit,
+    public FileRun(String inputName, String outputStem, Path stagingDir, FileVisit visit,
             SenderMetrics metrics, java.time.Duration progressEvery, boolean guardFormulas) {
         this.metrics = metrics;
         this.progressEveryNanos = progressEvery.toNanos();
@@ -69,7 +66,7 @@ public final class FileRun {
     }
 
     /** What the file ledger said when the file was taken; null when the input was not a local file. */
-    public FileLedger.Visit visit() {
+    public FileVisit visit() {
         return visit;
     }
 
@@ -277,7 +274,7 @@ public final class FileRun {
         return outputStem + ".summary.json";
     }
 
-    synchronized Map<String, Long> failedByCode() {
+    public synchronized Map<String, Long> failedByCode() {
         return new TreeMap<>(failedByCode);
     }
 

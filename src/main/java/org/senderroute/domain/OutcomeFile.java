@@ -1,4 +1,4 @@
-package org.senderroute.deliver;
+package org.senderroute.domain;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import org.senderroute.intake.FormulaGuard;
-import org.senderroute.intake.LocalFaultException;
+import org.senderroute.support.FormulaGuard;
+import org.senderroute.support.LocalFaultException;
 
 /**
  * One output CSV being written in the staging directory, through one buffered writer for the whole file

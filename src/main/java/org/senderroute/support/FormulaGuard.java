@@ -1,4 +1,4 @@
-package org.senderroute.intake;
+package org.senderroute.support;
 
 /**
  * Cells of the output CSVs that a spreadsheet would run as a formula (OWASP's CSV injection advice): a value that

@@ -1,0 +1,61 @@
+package org.senderroute;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The packages form layers: the stages of a file (intake, validate, batch, kaleyra, deliver), each using only the
+ * stages before it, over the ledger, the shared domain and the helpers (support, observe), which use nothing above
+ * them. The configuration wires them all; the sandbox, a stand-in for Kaleyra, uses nothing of the module.
+ */
+@AnalyzeClasses(packages = "org.senderroute", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule LAYERS = layeredArchitecture()
+            .consideringOnlyDependenciesInAnyPackage("org.senderroute..")
+            .layer("Application").definedBy("org.senderroute")
+            .layer("Config").definedBy("org.senderroute.config..")
+            .layer("Sandbox").definedBy("org.senderroute.sandbox..")
+            .layer("Deliver").definedBy("org.senderroute.deliver..")
+            .layer("Kaleyra").definedBy("org.senderroute.kaleyra..")
+            .layer("Batch").definedBy("org.senderroute.batch..")
+            .layer("Validate").definedBy("org.senderroute.validate..")
+            .layer("Intake").definedBy("org.senderroute.intake..")
+            .layer("Ledger").definedBy("org.senderroute.ledger..")
+            .layer("Domain").definedBy("org.senderroute.domain..")
+            .layer("Observe").definedBy("org.senderroute.observe..")
+            .layer("Support").definedBy("org.senderroute.support..")
+            .ensureAllClassesAreContainedInArchitecture()
+
+            .whereLayer("Application").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Config").mayOnlyBeAccessedByLayers("Application")
+            .whereLayer("Sandbox").mayOnlyBeAccessedByLayers("Config")
+            .whereLayer("Sandbox").mayNotAccessAnyLayer()
+            .whereLayer("Deliver").mayOnlyAccessLayers("Kaleyra", "Intake", "Ledger", "Domain", "Observe", "Support")
+            .whereLayer("Kaleyra").mayOnlyAccessLayers("Batch", "Ledger", "Domain", "Observe", "Support")
+            .whereLayer("Batch").mayOnlyAccessLayers("Validate", "Intake", "Domain", "Observe", "Support")
+            .whereLayer("Validate").mayOnlyAccessLayers("Domain", "Observe", "Support")
+            .whereLayer("Intake").mayOnlyAccessLayers("Domain", "Observe", "Support")
+            .whereLayer("Ledger").mayOnlyAccessLayers("Domain", "Support")
+            .whereLayer("Domain").mayOnlyAccessLayers("Observe", "Support")
+            .whereLayer("Observe").mayNotAccessAnyLayer()
+            .whereLayer("Support").mayNotAccessAnyLayer();
+
+    @ArchTest
+    static final ArchRule SANDBOX_STANDS_ALONE = noClasses().that().resideInAPackage("org.senderroute.sandbox..")
+            .should().dependOnClassesThat(resideInAPackage("org.senderroute..")
+                    .and(resideOutsideOfPackage("org.senderroute.sandbox..")))
+            .because("the sandbox plays Kaleyra: it knows the API, not the module");
+
+    @ArchTest
+    static final ArchRule NO_CYCLES = slices().matching("org.senderroute.(*)..").should().beFreeOfCycles();
+}
