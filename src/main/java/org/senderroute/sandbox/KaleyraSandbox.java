@@ -60,7 +60,7 @@ public final class KaleyraSandbox implements AutoCloseable {
     private final SandboxFaults faults;
     private final SenderRegistry registry;
     private final ObjectMapper mapper;
-    private final KaleyraReplies replies;
+    private final SandboxReplies replies;
     private final byte[] apiKey;
 
     private final AtomicInteger postCalls = new AtomicInteger();
@@ -82,7 +82,7 @@ public final class KaleyraSandbox implements AutoCloseable {
         this.faults = new SandboxFaults(settings.capacity(), settings.latency());
         this.registry = new SenderRegistry(Clock.systemUTC());
         this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.replies = new KaleyraReplies(mapper);
+        this.replies = new SandboxReplies(mapper);
         this.apiKey = settings.apiKey().getBytes(StandardCharsets.UTF_8);
         for (String entry : settings.preRegistered()) {
             registry.preRegister(PreRegisteredSender.parse(entry));
@@ -259,7 +259,7 @@ public final class KaleyraSandbox implements AutoCloseable {
             return;
         }
 
-        SenderRequest request = SenderRequest.parse(mapper, body);
+        CreateCallBody request = CreateCallBody.parse(mapper, body);
         int size = request.readable() ? request.data().size() : -1;
         if (request.readable()) {
             synchronized (requestSizes) {
@@ -337,7 +337,7 @@ public final class KaleyraSandbox implements AutoCloseable {
         }
     }
 
-    private SandboxReply create(HttpExchange exchange, String sid, SenderRequest request) {
+    private SandboxReply create(HttpExchange exchange, String sid, CreateCallBody request) {
         if (!authorized(exchange, sid)) {
             return replies.unauthorized();
         }
