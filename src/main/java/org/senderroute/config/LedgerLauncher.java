@@ -1,7 +1,9 @@
 package org.senderroute.config;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 
@@ -62,7 +64,7 @@ final class LedgerLauncher extends ServiceSupport {
         }
         Path scratch;
         if (temporary) {
-            scratch = java.nio.file.Files.createTempDirectory("sender-ledger-");
+            scratch = Files.createTempDirectory("sender-ledger-");
             scratch.toFile().deleteOnExit();
         } else {
             scratch = journal.file().toAbsolutePath().getParent();
@@ -98,7 +100,7 @@ final class LedgerLauncher extends ServiceSupport {
                 settings.get("sender.ledger.password", ""), settings.integer("sender.http.max-concurrent-calls", 4, 1, 64) + 2);
         try {
             db.start();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalArgumentException("the ledger database " + SenderRouteConfiguration.withoutQuery(url)
                     + " (sender.ledger.url) cannot be opened: " + e.getMessage(), e);
         }

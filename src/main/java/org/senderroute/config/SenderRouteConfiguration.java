@@ -11,8 +11,10 @@ import org.senderroute.batch.BatchSplitter;
 import org.senderroute.deliver.FileRuns;
 import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.DropEntryFilter;
+import org.senderroute.intake.InboxArchive;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.kaleyra.CallBounds;
+import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.CredentialsEnricher;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.kaleyra.KaleyraConversations;
@@ -23,6 +25,7 @@ import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.InboxHealth;
 import org.senderroute.observe.KaleyraHealth;
 import org.senderroute.observe.SenderMetrics;
+import org.senderroute.support.LongSlots;
 import org.senderroute.validate.SenderValidator;
 import org.senderroute.validate.ValidationRules;
 import org.slf4j.Logger;
@@ -67,12 +70,12 @@ public class SenderRouteConfiguration implements CamelConfiguration {
 
         registry.bind("runVerdict", verdict);
         registry.bind("kaleyraCallPool", CallPool.start(context, concurrentCalls));
-        registry.bind("callSlots", new org.senderroute.kaleyra.CallSlots(concurrentCalls));
+        registry.bind("callSlots", new CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", accounts);
         registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
         Path scratch = Path.of(settings.get("sender.work-dir", "data/work")).resolve("scratch");
-        org.senderroute.support.LongSlots.removeLeftovers(scratch);
+        LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
         LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
         FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
@@ -83,7 +86,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
-        registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
+        registry.bind("inboxArchive", new InboxArchive(Clock.systemUTC()));
         registry.bind("dropEntryFilter", new DropEntryFilter());
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
         registry.bind("kaleyraCallBounds", new CallBounds(

@@ -1,10 +1,14 @@
 package org.senderroute.deliver;
 
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.senderroute.domain.FileRun;
@@ -12,6 +16,7 @@ import org.senderroute.domain.FileVisit;
 import org.senderroute.intake.LocalInput;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.ledger.FileLedger;
+import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.SenderMetrics;
 import org.senderroute.support.NameLength;
 import org.slf4j.Logger;
@@ -42,12 +47,12 @@ public final class FileRuns {
     private final Clock clock;
     private final FileLedger files;
     private final SenderMetrics metrics;
-    private final java.time.Duration progressEvery;
+    private final Duration progressEvery;
     private final RunTotals totals = new RunTotals();
     private volatile KaleyraAccounts accounts;
     private volatile boolean guardFormulas = true;
 
-    public FileRuns(Path stagingDir, Clock clock, FileLedger files, SenderMetrics metrics, java.time.Duration progressEvery) {
+    public FileRuns(Path stagingDir, Clock clock, FileLedger files, SenderMetrics metrics, Duration progressEvery) {
         this.stagingDir = stagingDir;
         this.clock = clock;
         this.files = files;
@@ -68,10 +73,10 @@ public final class FileRuns {
         this.guardFormulas = guard;
     }
 
-    private org.senderroute.ledger.SenderLedger senderLedger;
+    private SenderLedger senderLedger;
 
     /** The sender ledger whose settled senders are written when a file ends. */
-    public void useSenderLedger(org.senderroute.ledger.SenderLedger ledger) {
+    public void useSenderLedger(SenderLedger ledger) {
         this.senderLedger = ledger;
     }
 
@@ -87,9 +92,8 @@ public final class FileRuns {
      * ({@code acme/senders.csv}), so files of the same name in two account folders are told apart. A file without
      * an account is not recorded in the file ledger: dropped again once its account is configured, it is processed.
      */
-    public FileRun open(@Header("CamelFileNameOnly") String fileName, org.apache.camel.Exchange exchange)
-            throws java.io.IOException {
-        java.io.File body = exchange.getMessage().getBody(java.io.File.class);
+    public FileRun open(@Header("CamelFileNameOnly") String fileName, Exchange exchange) throws IOException {
+        File body = exchange.getMessage().getBody(File.class);
         String name = fileName == null ? "input" : fileName;
         String inputName = pathInDrop(exchange, name);
         int dot = name.lastIndexOf('.');
@@ -118,8 +122,8 @@ public final class FileRuns {
     }
 
     /** The file's path relative to the drop (CamelFileName), or its name when that is not known. */
-    private static String pathInDrop(org.apache.camel.Exchange exchange, String name) {
-        String path = exchange.getMessage().getHeader(org.apache.camel.Exchange.FILE_NAME, String.class);
+    private static String pathInDrop(Exchange exchange, String name) {
+        String path = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
         if (path == null || path.isBlank()) {
             return name;
         }

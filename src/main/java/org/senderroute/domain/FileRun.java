@@ -1,10 +1,13 @@
 package org.senderroute.domain;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.senderroute.observe.SenderMetrics;
 import org.slf4j.Logger;
@@ -40,7 +43,7 @@ public final class FileRun {
     private final long progressEveryNanos;
     private long lastProgressNanos = System.nanoTime();
     private long sizeBytes = -1;
-    private java.util.function.LongSupplier bytesRead = () -> -1;
+    private LongSupplier bytesRead = () -> -1;
     private String format = "?";
     private long calls;
     private long batches;
@@ -51,7 +54,7 @@ public final class FileRun {
     private volatile boolean interrupted;
 
     public FileRun(String inputName, String outputStem, Path stagingDir, FileVisit visit,
-            SenderMetrics metrics, java.time.Duration progressEvery, boolean guardFormulas) {
+            SenderMetrics metrics, Duration progressEvery, boolean guardFormulas) {
         this.metrics = metrics;
         this.progressEveryNanos = progressEvery.toNanos();
         this.visit = visit;
@@ -146,7 +149,7 @@ public final class FileRun {
     }
 
     /** The file's size and how much of it has been read so far, for the progress line. */
-    public void trackProgress(long size, java.util.function.LongSupplier read) {
+    public void trackProgress(long size, LongSupplier read) {
         this.sizeBytes = size;
         this.bytesRead = read;
     }
@@ -265,7 +268,7 @@ public final class FileRun {
         outputs.put("failure", hasFailureFile() ? failureName() : null);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -2,14 +2,19 @@ package org.senderroute.ledger;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import org.senderroute.domain.SenderRequest;
 
@@ -45,9 +50,9 @@ public final class JdbcSenderLedger implements SenderLedger {
 
     private final LedgerDatabase db;
     private final int flushEvery;
-    private final Map<String, Settled> settled = new java.util.LinkedHashMap<>();
-    private final List<Long> settledCalls = new java.util.ArrayList<>();
-    private final java.util.concurrent.locks.ReentrantLock flushing = new java.util.concurrent.locks.ReentrantLock();
+    private final Map<String, Settled> settled = new LinkedHashMap<>();
+    private final List<Long> settledCalls = new ArrayList<>();
+    private final ReentrantLock flushing = new ReentrantLock();
     /** account|SENDER|iso of every sender whose call's outcome is still unknown (loaded at start, then kept up). */
     private final UnresolvedSenders unresolved = new UnresolvedSenders();
     private volatile boolean unresolvedLoaded;
@@ -175,7 +180,7 @@ public final class JdbcSenderLedger implements SenderLedger {
                 nullToEmpty(reasonBySender.get(r)), nullToEmpty(file), now));
     }
 
-    private void settle(String account, Collection<SenderRequest> senders, java.util.function.Function<SenderRequest, LedgerEntry> entry) {
+    private void settle(String account, Collection<SenderRequest> senders, Function<SenderRequest, LedgerEntry> entry) {
         if (senders.isEmpty()) {
             return;
         }
@@ -217,8 +222,8 @@ public final class JdbcSenderLedger implements SenderLedger {
             if (settled.isEmpty() && settledCalls.isEmpty()) {
                 return;
             }
-            rows = new java.util.ArrayList<>(settled.values());
-            calls = new java.util.ArrayList<>(settledCalls);
+            rows = new ArrayList<>(settled.values());
+            calls = new ArrayList<>(settledCalls);
         }
         try {
             writeRows(rows, calls, INSERT);
@@ -328,7 +333,7 @@ public final class JdbcSenderLedger implements SenderLedger {
         });
     }
 
-    private static LedgerEntry entry(ResultSet rs) throws java.sql.SQLException {
+    private static LedgerEntry entry(ResultSet rs) throws SQLException {
         Timestamp at = rs.getTimestamp(7);
         return new LedgerEntry(rs.getString(3), nullToEmpty(rs.getString(4)), nullToEmpty(rs.getString(5)),
                 nullToEmpty(rs.getString(6)), at == null ? null : at.toInstant());

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 
 /**
@@ -41,7 +42,7 @@ public final class SenderMetrics {
                 if (r == null) {
                     r = context.getRegistry().findSingleByType(MeterRegistry.class);
                     if (r == null) {
-                        r = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+                        r = new SimpleMeterRegistry();
                     }
                     Gauge.builder("sender.files.in.progress", filesInProgress, AtomicInteger::get)
                             .description("Files being processed now").register(r);

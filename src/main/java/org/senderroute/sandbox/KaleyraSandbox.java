@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -321,7 +322,7 @@ public final class KaleyraSandbox implements AutoCloseable {
             pause(faults.latency());
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = new java.io.BufferedOutputStream(exchange.getResponseBody(), 65_536)) {
+            try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody(), 65_536)) {
                 out.write("{\"code\":\"MSG106\",\"message\":\"Sender IDs created\",\"data\":[".getBytes(StandardCharsets.UTF_8));
                 for (int i = 0; i < huge.entries(); i++) {
                     out.write(((i == 0 ? "" : ",") + "{\"id\":\"" + i + "\",\"status\":\"approved\",\"sender\":\"HUGE" + i
