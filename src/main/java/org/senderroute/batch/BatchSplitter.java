@@ -43,10 +43,6 @@ public final class BatchSplitter {
 
     public BatchSplitter(SenderValidator validator, int batchSize, SenderMetrics metrics) {
         this.metrics = metrics;
-        if (batchSize < 1 || batchSize > 5000) {
-            throw new IllegalArgumentException("sender.batch.size must be between 1 and 5000 (Kaleyra's limit per call), was "
-                    + batchSize);
-        }
         this.validator = validator;
         this.batchSize = batchSize;
     }

@@ -10,6 +10,9 @@ import org.senderroute.domain.SenderRequest;
  */
 public record SenderBatch(int number, List<SenderRequest> valid, List<Rejected> rejected) {
 
+    /** Kaleyra's limit: the most senders one Create Sender ID call may carry (the highest sender.batch.size). */
+    public static final int MAX_SIZE = 5000;
+
     public boolean hasValid() {
         return !valid.isEmpty();
     }

@@ -8,6 +8,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.senderroute.batch.BatchSplitter;
+import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRuns;
 import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.DropEntryFilter;
@@ -48,12 +49,12 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         if (settings.flag("kaleyra.sandbox", false)) {
             baseUrl = SandboxLauncher.start(context, settings);
             if (settings.flag("sender.sandbox.samples", false)) {
-                SampleFiles.copyInto(Path.of(settings.get("sender.inbox", "data/inbox")));
+                SampleFiles.copyInto(settings.inbox());
             }
         }
         KaleyraAccounts accounts = AccountSettings.configure(context, settings, baseUrl);
 
-        int batchSize = settings.integer("sender.batch.size", 5000, 1, 5000);
+        int batchSize = settings.integer("sender.batch.size", SenderBatch.MAX_SIZE, 1, SenderBatch.MAX_SIZE);
         ValidationRules rules = ValidationRules.from(settings::get,
                 ValidationRules.countriesIn(settings.namesStartingWith(ValidationRules.PREFIX)));
         RetryPolicy retry = new RetryPolicy(
@@ -74,11 +75,11 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraAccounts", accounts);
         registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
-        Path scratch = Path.of(settings.get("sender.work-dir", "data/work")).resolve("scratch");
+        Path scratch = settings.workDir().resolve("scratch");
         LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
         LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
-        FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
+        FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(),
                 ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
         fileRuns.useAccounts(accounts);
         fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas", true));
@@ -101,7 +102,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         drain.totals(() -> fileRuns.totals().toString());
         registry.bind("intakeDrain", drain);
         registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
-        registry.bind("inboxWritableHealth", new InboxHealth(Path.of(settings.get("sender.inbox", "data/inbox"))));
+        registry.bind("inboxWritableHealth", new InboxHealth(settings.inbox()));
     }
 
     /** An endpoint URI without its options (which may hold a password), for log lines. */

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -19,6 +17,7 @@ import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.SenderMetrics;
 import org.senderroute.support.NameLength;
+import org.senderroute.support.NameStamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +39,6 @@ public final class FileRuns {
      * ({@link NameLength}).
      */
     static final int MAX_BASE_BYTES = 200;
-
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
     private final Path stagingDir;
     private final Clock clock;
@@ -98,7 +95,7 @@ public final class FileRuns {
         String inputName = pathInDrop(exchange, name);
         int dot = name.lastIndexOf('.');
         String base = NameLength.fit(dot > 0 ? name.substring(0, dot) : name, MAX_BASE_BYTES);
-        String stem = base + "." + STAMP.format(clock.instant());
+        String stem = base + "." + NameStamp.at(clock.instant());
         FileRun run;
         KaleyraAccounts.Choice account = accounts == null ? null : accounts.choose(inputName);
         String refusal = body == null ? null : LocalInput.refusal(body.toPath());
