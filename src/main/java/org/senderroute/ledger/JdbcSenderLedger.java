@@ -29,7 +29,8 @@ import org.senderroute.domain.SenderRequest;
  * <li>the pending rows left by a crash, or by a call whose outcome stayed unknown after every retry, make their
  * senders "pending": an "Already exist" for them later means this module created them.</li>
  * </ul>
- * One transaction and one JDBC batch per call, whatever its size.
+ * One transaction and one JDBC batch per call, whatever its size. Its length is the SQL of each step of the
+ * {@link SenderLedger} contract, one idea, and stays in one class.
  */
 public final class JdbcSenderLedger implements SenderLedger {
 
