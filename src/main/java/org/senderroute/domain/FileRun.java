@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.senderroute.observe.SenderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -39,7 +38,7 @@ public final class FileRun {
     private final OutcomeFile success;
     private final OutcomeFile failure;
     private final Map<String, Long> failedByCode = new TreeMap<>();
-    private final SenderMetrics metrics;
+    private final OutcomeCounter counter;
     private final long progressEveryNanos;
     private long lastProgressNanos = System.nanoTime();
     private long sizeBytes = -1;
@@ -54,8 +53,8 @@ public final class FileRun {
     private volatile boolean interrupted;
 
     public FileRun(String inputName, String outputStem, Path stagingDir, FileVisit visit,
-            SenderMetrics metrics, Duration progressEvery, boolean guardFormulas) {
-        this.metrics = metrics;
+            OutcomeCounter counter, Duration progressEvery, boolean guardFormulas) {
+        this.counter = counter;
         this.progressEveryNanos = progressEvery.toNanos();
         this.visit = visit;
         this.inputName = inputName;
@@ -90,14 +89,14 @@ public final class FileRun {
     public synchronized void succeeded(SenderRequest r, String kaleyraId, String status, String code, String message) {
         success.write(Long.toString(r.record()), r.sender(), r.description(), r.isoCode(), r.entityId(), kaleyraId, status,
                 code, message);
-        metrics.succeeded(1);
+        counter.succeeded(1);
     }
 
     public synchronized void failed(SenderRequest r, Failure why) {
         failure.write(Long.toString(r.record()), r.sender(), r.description(), r.isoCode(), r.entityId(), why.code(),
                 why.message());
         failedByCode.merge(why.code(), 1L, Long::sum);
-        metrics.failed(why.code());
+        counter.failed(why.code());
     }
 
     /** The file cannot be read from record {@code atRecord} on (or at all when it is 1). */
