@@ -1,5 +1,11 @@
 package org.senderroute;
 
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -10,6 +16,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsid
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packages form layers: the stages of a file (intake, validate, batch, kaleyra, deliver), each using only stages
@@ -59,4 +66,14 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("org.senderroute.(*)..").should().beFreeOfCycles();
+
+    /** One name, one place: no two top-level classes of the module share a simple name. */
+    @ArchTest
+    static void noTwoClassesShareAName(JavaClasses classes) {
+        Map<String, List<String>> byName = classes.stream().filter(JavaClass::isTopLevelClass)
+                .collect(Collectors.groupingBy(JavaClass::getSimpleName,
+                        Collectors.mapping(JavaClass::getName, Collectors.toList())));
+        byName.values().removeIf(holders -> holders.size() == 1);
+        assertThat(byName).as("simple names held by more than one class").isEmpty();
+    }
 }
