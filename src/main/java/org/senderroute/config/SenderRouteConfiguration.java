@@ -79,8 +79,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
         LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
-        FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(),
-                ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
+        FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(), ledgers.files(), metrics,
+                Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
         fileRuns.useAccounts(accounts);
         fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas", true));
         registry.bind("fileRuns", fileRuns);
