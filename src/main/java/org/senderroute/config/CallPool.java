@@ -4,15 +4,17 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.senderroute.kaleyra.CallSlots;
 
 /**
  * The threads that settle batches, {@code sender.http.max-concurrent-calls} of them, shared by every file. When all
  * are busy and the small queue is full, the splitter settles the next batch itself instead of reading further
  * ahead, so at most twice the pool size plus one batches are in memory. The calls themselves are bounded by
- * {@link org.senderroute.kaleyra.CallSlots}.
+ * {@link CallSlots}.
  */
 final class CallPool extends ServiceSupport {
 
@@ -29,7 +31,7 @@ final class CallPool extends ServiceSupport {
         return executor;
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger THREADS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private static Thread newThread(Runnable r) {
         Thread thread = new Thread(r, "kaleyra-call-" + THREADS.incrementAndGet());

@@ -1,14 +1,14 @@
 package org.senderroute.config;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
-import org.senderroute.intake.LocalFaultException;
-import org.senderroute.intake.LongSlots;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
 import org.senderroute.ledger.JdbcSenderLedger;
@@ -18,6 +18,8 @@ import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.LedgerException;
 import org.senderroute.ledger.LedgerJournal;
 import org.senderroute.ledger.SenderLedger;
+import org.senderroute.support.LocalFaultException;
+import org.senderroute.support.LongSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +64,7 @@ final class LedgerLauncher extends ServiceSupport {
         }
         Path scratch;
         if (temporary) {
-            scratch = java.nio.file.Files.createTempDirectory("sender-ledger-");
+            scratch = Files.createTempDirectory("sender-ledger-");
             scratch.toFile().deleteOnExit();
         } else {
             scratch = journal.file().toAbsolutePath().getParent();
@@ -98,7 +100,7 @@ final class LedgerLauncher extends ServiceSupport {
                 settings.get("sender.ledger.password", ""), settings.integer("sender.http.max-concurrent-calls", 4, 1, 64) + 2);
         try {
             db.start();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalArgumentException("the ledger database " + SenderRouteConfiguration.withoutQuery(url)
                     + " (sender.ledger.url) cannot be opened: " + e.getMessage(), e);
         }

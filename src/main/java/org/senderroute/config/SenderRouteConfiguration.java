@@ -8,21 +8,25 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.senderroute.batch.BatchSplitter;
+import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRuns;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.DropEntryFilter;
+import org.senderroute.intake.InboxArchive;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.kaleyra.CallBounds;
+import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.CredentialsEnricher;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.kaleyra.KaleyraConversations;
 import org.senderroute.kaleyra.KaleyraReplies;
 import org.senderroute.kaleyra.KaleyraReplyParser;
 import org.senderroute.kaleyra.RetryPolicy;
-import org.senderroute.kaleyra.RunVerdict;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.InboxHealth;
 import org.senderroute.observe.KaleyraHealth;
 import org.senderroute.observe.SenderMetrics;
+import org.senderroute.support.LongSlots;
 import org.senderroute.validate.SenderValidator;
 import org.senderroute.validate.ValidationRules;
 import org.slf4j.Logger;
@@ -45,12 +49,12 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         if (settings.flag("kaleyra.sandbox", false)) {
             baseUrl = SandboxLauncher.start(context, settings);
             if (settings.flag("sender.sandbox.samples", false)) {
-                SampleFiles.copyInto(Path.of(settings.get("sender.inbox", "data/inbox")));
+                SampleFiles.copyInto(settings.inbox());
             }
         }
         KaleyraAccounts accounts = AccountSettings.configure(context, settings, baseUrl);
 
-        int batchSize = settings.integer("sender.batch.size", 5000, 1, 5000);
+        int batchSize = settings.integer("sender.batch.size", SenderBatch.MAX_SIZE, 1, SenderBatch.MAX_SIZE);
         ValidationRules rules = ValidationRules.from(settings::get,
                 ValidationRules.countriesIn(settings.namesStartingWith(ValidationRules.PREFIX)));
         RetryPolicy retry = new RetryPolicy(
@@ -67,23 +71,23 @@ public class SenderRouteConfiguration implements CamelConfiguration {
 
         registry.bind("runVerdict", verdict);
         registry.bind("kaleyraCallPool", CallPool.start(context, concurrentCalls));
-        registry.bind("callSlots", new org.senderroute.kaleyra.CallSlots(concurrentCalls));
+        registry.bind("callSlots", new CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", accounts);
         registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
-        Path scratch = Path.of(settings.get("sender.work-dir", "data/work")).resolve("scratch");
-        org.senderroute.intake.LongSlots.removeLeftovers(scratch);
+        Path scratch = settings.workDir().resolve("scratch");
+        LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
         LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
-        FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
-                ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
+        FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(), ledgers.files(), metrics,
+                Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
         fileRuns.useAccounts(accounts);
         fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas", true));
         registry.bind("fileRuns", fileRuns);
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
-        registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
+        registry.bind("inboxArchive", new InboxArchive(Clock.systemUTC()));
         registry.bind("dropEntryFilter", new DropEntryFilter());
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
         registry.bind("kaleyraCallBounds", new CallBounds(
@@ -98,7 +102,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         drain.totals(() -> fileRuns.totals().toString());
         registry.bind("intakeDrain", drain);
         registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
-        registry.bind("inboxWritableHealth", new InboxHealth(Path.of(settings.get("sender.inbox", "data/inbox"))));
+        registry.bind("inboxWritableHealth", new InboxHealth(settings.inbox()));
     }
 
     /** An endpoint URI without its options (which may hold a password), for log lines. */

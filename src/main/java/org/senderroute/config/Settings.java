@@ -1,5 +1,6 @@
 package org.senderroute.config;
 
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -80,6 +81,16 @@ public final class Settings {
             throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
         }
         return Boolean.parseBoolean(value);
+    }
+
+    /** Where files are staged and scratch tables kept (sender.work-dir). */
+    public Path workDir() {
+        return Path.of(get("sender.work-dir", "data/work"));
+    }
+
+    /** The directory drop (sender.inbox). */
+    public Path inbox() {
+        return Path.of(get("sender.inbox", "data/inbox"));
     }
 
     /** Every property name that starts with the prefix, from all configured locations. */

@@ -61,7 +61,7 @@ public final class SftpIntakeSettings {
         String passphrase = secret(context, "sender.sftp.private-key-passphrase");
         String keyFile = settings.get("sender.sftp.private-key-file");
         String knownHosts = settings.get("sender.sftp.known-hosts-file");
-        Path workDir = Path.of(settings.get("sender.work-dir", "data/work"));
+        Path workDir = settings.workDir();
         SftpPollMonitor monitor = new SftpPollMonitor(context, "sftp (disabled)", null, false);
 
         if (enabled) {

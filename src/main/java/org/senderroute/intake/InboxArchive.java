@@ -6,12 +6,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import org.senderroute.deliver.FileRun;
+import org.senderroute.domain.FileRun;
+import org.senderroute.support.NameLength;
+import org.senderroute.support.NameStamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class InboxArchive {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxArchive.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
     private final Clock clock;
 
@@ -55,7 +54,7 @@ public final class InboxArchive {
         String name = file.getFileName().toString();
         Path target = dir.resolve(name);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            String stamp = "." + STAMP.format(clock.instant());
+            String stamp = "." + NameStamp.at(clock.instant());
             target = dir.resolve(NameLength.fit(name, NameLength.MAX_BYTES - stamp.length()) + stamp);
         }
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);

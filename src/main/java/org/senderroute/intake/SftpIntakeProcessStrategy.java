@@ -1,8 +1,6 @@
 package org.senderroute.intake;
 
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,7 +18,8 @@ import org.apache.camel.component.file.strategy.GenericFileExpressionRenamer;
 import org.apache.camel.component.file.strategy.GenericFileRenameProcessStrategy;
 import org.apache.camel.component.file.strategy.GenericFileRenamer;
 import org.apache.camel.support.service.ServiceHelper;
-import org.senderroute.deliver.FileRun;
+import org.senderroute.domain.FileRun;
+import org.senderroute.support.NameStamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class SftpIntakeProcessStrategy implements GenericFileProcessStrategy<SftpRemoteFile> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SftpIntakeProcessStrategy.class);
-
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
     private final Clock clock;
     private volatile GenericFileProcessStrategy<SftpRemoteFile> camel;
@@ -156,7 +153,7 @@ public final class SftpIntakeProcessStrategy implements GenericFileProcessStrate
             if (!operations.existsFile(to.getAbsoluteFilePath())) {
                 return to;
             }
-            return renamed(operations, file, name + "." + STAMP.format(clock.instant()));
+            return renamed(operations, file, name + "." + NameStamp.at(clock.instant()));
         }
 
         private static GenericFile<SftpRemoteFile> renamed(GenericFileOperations<SftpRemoteFile> operations,

@@ -1,6 +1,7 @@
 package org.senderroute.kaleyra;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
@@ -79,7 +80,7 @@ public final class RequestBody extends AbstractHttpEntity {
     }
 
     @Override
-    public void writeTo(OutputStream out) throws java.io.IOException {
+    public void writeTo(OutputStream out) throws IOException {
         for (int i = 0; i < chunks.size(); i++) {
             out.write(chunks.get(i), 0, i == chunks.size() - 1 ? lastLength : CHUNK);
         }

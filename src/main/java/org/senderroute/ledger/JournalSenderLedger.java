@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import org.senderroute.intake.SenderFingerprint;
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
+import org.senderroute.support.SenderFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * call leaves; its outcomes and its settlement are appended when the reply is known. A call costs two or three
  * sequential writes whatever its size. Which line holds a sender's latest outcome is indexed off the heap
  * ({@link JournalIndex}, rebuilt when the journal is read at start-up); looking a batch up reads the disk only for
- * senders recorded before.
+ * senders recorded before. Its length is each step of the {@link SenderLedger} contract written as journal lines, one
+ * idea, and stays in one class.
  */
 public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Reader, AutoCloseable {
 
