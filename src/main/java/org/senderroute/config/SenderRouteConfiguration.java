@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.senderroute.batch.BatchSplitter;
 import org.senderroute.deliver.FileRuns;
+import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.kaleyra.CallBounds;
@@ -83,7 +84,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
-        registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
+        registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC()));
         registry.bind("dropEntryFilter", new DropEntryFilter());
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
         registry.bind("kaleyraCallBounds", new CallBounds(
