@@ -297,6 +297,26 @@ class SftpDropTest {
         assertThat(remote("inbox/.done/again, (1).csv")).hasContent(SenderFiles.csv(5));
     }
 
+    @Test
+    void aRemoteFileUploadedAgainLaterIsRecognisedByItsNameAndContent() throws Exception {
+        app = RouteHarness.start(dir, sandbox, sftp());
+        server.putFile("inbox/twice.csv", SenderFiles.csv(3));
+        awaitRemoteTaken("twice.csv");
+        int calls = sandbox.postCalls();
+
+        // the same content uploaded again: a new modification time, the file ledger knows it by its SHA-256
+        try (LogCapture logs = LogCapture.start()) {
+            server.putFile("inbox/twice.csv", SenderFiles.csv(3));
+            await().atMost(WAIT).until(() -> !Files.exists(remote("inbox/twice.csv")));
+            assertThat(logs.lines()).filteredOn(l -> l.contains("twice.csv has the same name and content"))
+                    .singleElement().asString().startsWith("WARN");
+        }
+        assertThat(filesUnder(remote("inbox/.done"))).hasSize(2);
+        assertThat(remote("inbox/.error")).doesNotExist();
+        assertThat(sandbox.postCalls()).isEqualTo(calls);
+        assertThat(Outputs.files(app.successDir(), "twice")).hasSize(1);
+    }
+
     // ------------------------------------------------------------------------------------------------ outputs and --once
 
     @Test
