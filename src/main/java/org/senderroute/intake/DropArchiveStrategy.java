@@ -22,6 +22,7 @@ import org.apache.camel.component.file.GenericFileOperations;
 import org.apache.camel.component.file.GenericFileProcessStrategy;
 import org.apache.camel.component.file.GenericFileProcessStrategyFactory;
 import org.apache.camel.component.file.remote.RemoteFileEndpoint;
+import org.apache.camel.component.file.remote.SftpEndpoint;
 import org.apache.camel.component.file.remote.strategy.SftpProcessStrategyFactory;
 import org.apache.camel.component.file.strategy.FileProcessStrategyFactory;
 import org.apache.camel.component.file.strategy.GenericFileExpressionRenamer;
@@ -150,9 +151,12 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
         GenericFileProcessStrategyFactory<?> factory;
         if (endpoint instanceof FileEndpoint) {
             factory = new FileProcessStrategyFactory();
-        } else {
-            params.put("fastExistsCheck", ((RemoteFileEndpoint<?>) endpoint).isFastExistsCheck());
+        } else if (endpoint instanceof SftpEndpoint sftp) {
+            params.put("fastExistsCheck", sftp.isFastExistsCheck());
             factory = new SftpProcessStrategyFactory();
+        } else {
+            throw new IllegalStateException("dropArchive archives the files of file: and sftp: drops only, not of "
+                    + endpoint.getEndpointBaseUri());
         }
         GenericFileProcessStrategy<T> strategy = (GenericFileProcessStrategy<T>) factory
                 .createGenericFileProcessStrategy(endpoint.getCamelContext(), params);
