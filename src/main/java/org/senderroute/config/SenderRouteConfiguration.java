@@ -11,8 +11,8 @@ import org.senderroute.batch.BatchSplitter;
 import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRuns;
 import org.senderroute.domain.RunVerdict;
+import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.intake.DropEntryFilter;
-import org.senderroute.intake.InboxArchive;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.kaleyra.CallBounds;
 import org.senderroute.kaleyra.CallSlots;
@@ -87,7 +87,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
-        registry.bind("inboxArchive", new InboxArchive(Clock.systemUTC()));
+        registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC()));
         registry.bind("dropEntryFilter", new DropEntryFilter());
         registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
         registry.bind("kaleyraCallBounds", new CallBounds(
