@@ -2,10 +2,15 @@ package org.senderroute.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.senderroute.intake.LocalFaultException;
 import org.senderroute.intake.LongSlots;
@@ -27,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * ({@code jdbc}).
  */
 final class LedgerLauncher extends ServiceSupport {
+
+    /** The ledger database's connections: bound here unless the operator bound a DataSource of that name. */
+    public static final String DATA_SOURCE_BEAN = "ledgerDataSource";
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerLauncher.class);
 
@@ -94,21 +102,54 @@ final class LedgerLauncher extends ServiceSupport {
 
     private static Ledgers database(CamelContext context, Settings settings) throws Exception {
         String url = settings.get("sender.ledger.url", "jdbc:h2:file:./data/ledger/ledger;WRITE_DELAY=0");
-        LedgerDatabase db = new LedgerDatabase(url, settings.get("sender.ledger.username", "sa"),
-                settings.get("sender.ledger.password", ""), settings.integer("sender.http.max-concurrent-calls", 4, 1, 64) + 2);
+        String name = SenderRouteConfiguration.withoutQuery(url);
+        Registry registry = context.getRegistry();
+        DataSource dataSource = registry.lookupByNameAndType(DATA_SOURCE_BEAN, DataSource.class);
+        if (dataSource == null) {
+            dataSource = pool(url, settings.get("sender.ledger.username", "sa"), settings.get("sender.ledger.password", ""),
+                    settings.integer("sender.http.max-concurrent-calls", 4, 1, 64) + 2);
+            // closed by the registry when Camel stops, after the ledger (a service) has written what it holds
+            registry.bind(DATA_SOURCE_BEAN, DataSource.class, dataSource, null, "close");
+        } else {
+            name = DATA_SOURCE_BEAN + " (" + dataSource.getClass().getSimpleName() + ")";
+        }
+        LedgerDatabase db = new LedgerDatabase(dataSource, name);
         try {
-            db.start();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalArgumentException("the ledger database " + SenderRouteConfiguration.withoutQuery(url)
-                    + " (sender.ledger.url) cannot be opened: " + e.getMessage(), e);
+            db.createSchema();
+        } catch (SQLException | RuntimeException e) {
+            throw new IllegalArgumentException("the ledger database " + name + " (sender.ledger.url) cannot be opened: "
+                    + sqlMessage(e), e);
         }
         JdbcSenderLedger senders = new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 5000, 1, 1_000_000));
-        context.addService(new LedgerLauncher(() -> {
-            senders.flush();
-            db.close();
-        }), true, true);
-        LOG.info("Ledger: database {}", SenderRouteConfiguration.withoutQuery(url));
+        context.addService(new LedgerLauncher(senders::flush), true, true);
+        LOG.info("Ledger: database {}", name);
         return new Ledgers(senders, new JdbcFileLedger(db));
+    }
+
+    /**
+     * A pool of connections to the database of {@code sender.ledger.url}, opened on first use. Hikari logs its
+     * settings at DEBUG only, the password masked (also in a URL).
+     */
+    private static HikariDataSource pool(String url, String username, String password, int size) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setPoolName("sender-ledger");
+        pool.setJdbcUrl(url);
+        pool.setUsername(username);
+        pool.setPassword(password);
+        pool.setAutoCommit(false);
+        pool.setMaximumPoolSize(size);
+        pool.setMinimumIdle(0);
+        return pool;
+    }
+
+    /** The database's own words, rather than those of the pool around them. */
+    private static String sqlMessage(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException) {
+                return cause.getMessage();
+            }
+        }
+        return e.getMessage();
     }
 
     @Override
