@@ -74,7 +74,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         Path scratch = Path.of(settings.get("sender.work-dir", "data/work")).resolve("scratch");
         org.senderroute.intake.LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
-        LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
+        LedgerSettings.Ledgers ledgers = LedgerSettings.configure(context, settings);
         FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
                 ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
         fileRuns.useAccounts(accounts);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.camel.support.service.ServiceSupport;
 import org.senderroute.intake.SenderRequest;
 
 /**
@@ -25,8 +26,11 @@ import org.senderroute.intake.SenderRequest;
  * senders "pending": an "Already exist" for them later means this module created them.</li>
  * </ul>
  * One transaction and one JDBC batch per call, whatever its size.
+ * <p>
+ * A Camel service: started, it creates the schema when it is missing; stopped, after the routes, it writes the
+ * settled senders it still holds.
  */
-public final class JdbcSenderLedger implements SenderLedger {
+public final class JdbcSenderLedger extends ServiceSupport implements SenderLedger {
 
     private static final int LOOKUP_CHUNK = 500;
     private static final String UPSERT = "MERGE INTO sender_ledger t USING (VALUES (CAST(? AS VARCHAR(64)), "
@@ -60,6 +64,16 @@ public final class JdbcSenderLedger implements SenderLedger {
     public JdbcSenderLedger(LedgerDatabase db, int flushEvery) {
         this.db = db;
         this.flushEvery = flushEvery;
+    }
+
+    @Override
+    protected void doStart() {
+        db.createSchema();
+    }
+
+    @Override
+    protected void doStop() {
+        flush();
     }
 
     /**

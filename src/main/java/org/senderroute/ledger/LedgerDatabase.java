@@ -29,8 +29,11 @@ public final class LedgerDatabase {
         this.name = name;
     }
 
-    /** Creates the tables when they are missing; refuses a schema newer than this module knows. */
-    public void createSchema() throws SQLException {
+    /**
+     * Creates the tables when they are missing. A database that cannot be reached, or holds a schema newer than this
+     * module knows, stops start-up, named.
+     */
+    public void createSchema() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true);
             s.execute("CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER NOT NULL)");
@@ -60,7 +63,20 @@ public final class LedgerDatabase {
                 s.execute("INSERT INTO ledger_schema (version) VALUES (" + SCHEMA_VERSION + ")");
                 LOG.info("Ledger schema version {} created at {}", SCHEMA_VERSION, name);
             }
+        } catch (SQLException | RuntimeException e) {
+            throw new IllegalArgumentException("the ledger database " + name + " (sender.ledger.url) cannot be opened: "
+                    + sqlMessage(e), e);
         }
+    }
+
+    /** The database's own words, rather than those of a pool around them. */
+    private static String sqlMessage(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException) {
+                return cause.getMessage();
+            }
+        }
+        return e.getMessage();
     }
 
     public String name() {

@@ -1,8 +1,8 @@
 package org.senderroute.config;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,8 +11,6 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.service.ServiceSupport;
-import org.senderroute.intake.LocalFaultException;
 import org.senderroute.intake.LongSlots;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
@@ -27,37 +25,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the ledger of {@code sender.ledger.store} at start-up, and closes it when Camel stops (after the routes):
- * the journal file of {@code sender.ledger.journal} (default), or the database of {@code sender.ledger.url}
- * ({@code jdbc}).
+ * The ledger of {@code sender.ledger.store}: the journal file of {@code sender.ledger.journal} (default), or the
+ * database of {@code sender.ledger.url} ({@code jdbc}). The sender ledger is added to Camel as a service: it reads
+ * its journal or creates its schema when Camel starts, before the routes, and is closed or flushed when Camel stops,
+ * after them.
  */
-final class LedgerLauncher extends ServiceSupport {
+final class LedgerSettings {
 
     /** The ledger database's connections: bound here unless the operator bound a DataSource of that name. */
     public static final String DATA_SOURCE_BEAN = "ledgerDataSource";
 
-    private static final Logger LOG = LoggerFactory.getLogger(LedgerLauncher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerSettings.class);
 
     /** The two ledgers of one store. */
     record Ledgers(SenderLedger senders, FileLedger files) {
     }
 
-    private final Runnable close;
-
-    private LedgerLauncher(Runnable close) {
-        this.close = close;
+    private LedgerSettings() {
     }
 
-    static Ledgers start(CamelContext context, Settings settings) throws Exception {
+    static Ledgers configure(CamelContext context, Settings settings) throws Exception {
         String store = settings.get("sender.ledger.store", "journal").trim().toLowerCase(Locale.ROOT);
-        return switch (store) {
-            case "journal" -> journal(context, settings);
+        Ledgers ledgers = switch (store) {
+            case "journal" -> journal(settings);
             case "jdbc" -> database(context, settings);
             default -> throw new IllegalArgumentException("sender.ledger.store must be journal or jdbc, not " + store);
         };
+        context.addService(ledgers.senders(), true, true);
+        return ledgers;
     }
 
-    private static Ledgers journal(CamelContext context, Settings settings) throws Exception {
+    private static Ledgers journal(Settings settings) throws Exception {
         String where = settings.get("sender.ledger.journal", "./data/ledger/ledger.journal").trim();
         boolean temporary = "temporary".equals(where);
         LedgerJournal journal;
@@ -70,37 +68,29 @@ final class LedgerLauncher extends ServiceSupport {
         }
         Path scratch;
         if (temporary) {
-            scratch = java.nio.file.Files.createTempDirectory("sender-ledger-");
+            scratch = Files.createTempDirectory("sender-ledger-");
             scratch.toFile().deleteOnExit();
         } else {
             scratch = journal.file().toAbsolutePath().getParent();
             LongSlots.removeLeftovers(scratch);
         }
-        JournalSenderLedger senders = null;
         JournalFileLedger files = new JournalFileLedger(journal);
+        JournalSenderLedger senders;
         try {
             // the index beside the journal takes disk space: a full disk says so here
-            senders = new JournalSenderLedger(journal, scratch);
-            journal.replay(senders, files);
-        } catch (IOException | RuntimeException e) {
-            if (senders != null) {
-                senders.close();
-            } else {
-                journal.close();
-            }
+            senders = temporary ? new JournalSenderLedger(journal, scratch, files)
+                    : new JournalSenderLedger(journal, scratch, files, new EarlierOutputs(journal,
+                            List.of(settings.get("sender.output.success", ""), settings.get("sender.output.failure", ""))));
+        } catch (RuntimeException e) {
+            journal.close();
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be read: "
                     + (e instanceof LedgerException ? e.getMessage() : e.toString()), e);
         }
-        if (!temporary && journal.isNew()) {
-            EarlierOutputs.warnBesideNewJournal(journal.file(), List.of(settings.get("sender.output.success", ""),
-                    settings.get("sender.output.failure", "")));
-        }
-        context.addService(new LedgerLauncher(senders::close), true, true);
         LOG.info("Ledger: journal {}", temporary ? "in a temporary file (deleted at stop)" : journal.file());
         return new Ledgers(senders, files);
     }
 
-    private static Ledgers database(CamelContext context, Settings settings) throws Exception {
+    private static Ledgers database(CamelContext context, Settings settings) {
         String url = settings.get("sender.ledger.url", "jdbc:h2:file:./data/ledger/ledger;WRITE_DELAY=0");
         String name = SenderRouteConfiguration.withoutQuery(url);
         Registry registry = context.getRegistry();
@@ -114,16 +104,9 @@ final class LedgerLauncher extends ServiceSupport {
             name = DATA_SOURCE_BEAN + " (" + dataSource.getClass().getSimpleName() + ")";
         }
         LedgerDatabase db = new LedgerDatabase(dataSource, name);
-        try {
-            db.createSchema();
-        } catch (SQLException | RuntimeException e) {
-            throw new IllegalArgumentException("the ledger database " + name + " (sender.ledger.url) cannot be opened: "
-                    + sqlMessage(e), e);
-        }
-        JdbcSenderLedger senders = new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 5000, 1, 1_000_000));
-        context.addService(new LedgerLauncher(senders::flush), true, true);
         LOG.info("Ledger: database {}", name);
-        return new Ledgers(senders, new JdbcFileLedger(db));
+        return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 5000, 1, 1_000_000)),
+                new JdbcFileLedger(db));
     }
 
     /**
@@ -140,20 +123,5 @@ final class LedgerLauncher extends ServiceSupport {
         pool.setMaximumPoolSize(size);
         pool.setMinimumIdle(0);
         return pool;
-    }
-
-    /** The database's own words, rather than those of the pool around them. */
-    private static String sqlMessage(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException) {
-                return cause.getMessage();
-            }
-        }
-        return e.getMessage();
-    }
-
-    @Override
-    protected void doStop() {
-        close.run();
     }
 }
