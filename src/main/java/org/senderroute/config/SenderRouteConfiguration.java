@@ -3,10 +3,14 @@ package org.senderroute.config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.senderroute.batch.BatchSplitter;
 import org.senderroute.deliver.FileRuns;
 import org.senderroute.intake.DropEntryFilter;
@@ -33,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * wrong (with a message naming the property and its environment variable).
  */
 public class SenderRouteConfiguration implements CamelConfiguration {
+
+    /** The thread pool profile the split of routes/20 refers to as its executorService. */
+    static final String CALL_POOL = "kaleyraCallPool";
 
     private static final Logger LOG = LoggerFactory.getLogger(SenderRouteConfiguration.class);
 
@@ -66,7 +73,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         settings.integer("sender.http.max-requests-per-second", 50, 1, 100_000);
 
         registry.bind("runVerdict", verdict);
-        registry.bind("kaleyraCallPool", CallPool.start(context, concurrentCalls));
+        context.getExecutorServiceManager().registerThreadPoolProfile(callPool(concurrentCalls));
         registry.bind("callSlots", new org.senderroute.kaleyra.CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", accounts);
         registry.bind("credentialsEnricher", new CredentialsEnricher());
@@ -99,6 +106,19 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("intakeDrain", drain);
         registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
         registry.bind("inboxWritableHealth", new InboxHealth(Path.of(settings.get("sender.inbox", "data/inbox"))));
+    }
+
+    /**
+     * The threads that settle batches, {@code sender.http.max-concurrent-calls} of them, shared by every file (the
+     * split of routes/20 names this profile; Camel builds the pool from it and stops it with the route). When all are
+     * busy and the small queue is full, the splitter settles the next batch itself instead of reading further ahead,
+     * so at most twice the pool size plus one batches are in memory. The calls themselves are bounded by
+     * {@link org.senderroute.kaleyra.CallSlots}.
+     */
+    static ThreadPoolProfile callPool(int size) {
+        return new ThreadPoolProfileBuilder(CALL_POOL).poolSize(size).maxPoolSize(size).maxQueueSize(size)
+                .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(false)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
     }
 
     /** An endpoint URI without its options (which may hold a password), for log lines. */
