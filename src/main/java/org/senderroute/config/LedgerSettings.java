@@ -45,7 +45,7 @@ final class LedgerSettings {
     }
 
     static Ledgers configure(CamelContext context, Settings settings) throws Exception {
-        String store = settings.get("sender.ledger.store", "journal").trim().toLowerCase(Locale.ROOT);
+        String store = settings.required("sender.ledger.store").toLowerCase(Locale.ROOT);
         Ledgers ledgers = switch (store) {
             case "journal" -> journal(settings);
             case "jdbc" -> database(context, settings);
@@ -56,12 +56,12 @@ final class LedgerSettings {
     }
 
     private static Ledgers journal(Settings settings) throws Exception {
-        String where = settings.get("sender.ledger.journal", "./data/ledger/ledger.journal").trim();
+        String where = settings.required("sender.ledger.journal");
         boolean temporary = "temporary".equals(where);
         LedgerJournal journal;
         try {
             journal = temporary ? LedgerJournal.temporary()
-                    : LedgerJournal.open(Path.of(where), settings.flag("sender.ledger.fsync", true));
+                    : LedgerJournal.open(Path.of(where), settings.flag("sender.ledger.fsync"));
         } catch (IOException | LedgerException e) {
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be opened: "
                     + e, e);
@@ -91,13 +91,13 @@ final class LedgerSettings {
     }
 
     private static Ledgers database(CamelContext context, Settings settings) {
-        String url = settings.get("sender.ledger.url", "jdbc:h2:file:./data/ledger/ledger;WRITE_DELAY=0");
+        String url = settings.required("sender.ledger.url");
         String name = SenderRouteConfiguration.withoutQuery(url);
         Registry registry = context.getRegistry();
         DataSource dataSource = registry.lookupByNameAndType(DATA_SOURCE_BEAN, DataSource.class);
         if (dataSource == null) {
-            dataSource = pool(url, settings.get("sender.ledger.username", "sa"), settings.get("sender.ledger.password", ""),
-                    settings.integer("sender.http.max-concurrent-calls", 4, 1, 64) + 2);
+            dataSource = pool(url, settings.required("sender.ledger.username"), settings.get("sender.ledger.password", ""),
+                    settings.integer("sender.http.max-concurrent-calls", 1, 64) + 2);
             // closed by the registry when Camel stops, after the ledger (a service) has written what it holds
             registry.bind(DATA_SOURCE_BEAN, DataSource.class, dataSource, null, "close");
         } else {
@@ -105,7 +105,7 @@ final class LedgerSettings {
         }
         LedgerDatabase db = new LedgerDatabase(dataSource, name);
         LOG.info("Ledger: database {}", name);
-        return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 5000, 1, 1_000_000)),
+        return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 1, 1_000_000)),
                 new JdbcFileLedger(db));
     }
 

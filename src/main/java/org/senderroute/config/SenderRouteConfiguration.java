@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -43,59 +44,77 @@ public class SenderRouteConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SenderRouteConfiguration.class);
 
+    @BindToRegistry("runVerdict")
+    public RunVerdict runVerdict() {
+        return new RunVerdict();
+    }
+
+    @BindToRegistry("credentialsEnricher")
+    public CredentialsEnricher credentialsEnricher() {
+        return new CredentialsEnricher();
+    }
+
+    @BindToRegistry("dropEntryFilter")
+    public DropEntryFilter dropEntryFilter() {
+        return new DropEntryFilter();
+    }
+
+    @BindToRegistry("kaleyraReplyParser")
+    public KaleyraReplyParser kaleyraReplyParser() {
+        return new KaleyraReplyParser();
+    }
+
+    /** The beans that depend on settings: each setting is checked here, and a wrong one stops start-up, named. */
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
 
         String baseUrl = settings.get("kaleyra.base-url");
-        if (settings.flag("kaleyra.sandbox", false)) {
+        if (settings.flag("kaleyra.sandbox")) {
             baseUrl = SandboxLauncher.start(context, settings);
             if (settings.flag("sender.sandbox.samples", false)) {
-                SampleFiles.copyInto(Path.of(settings.get("sender.inbox", "data/inbox")));
+                SampleFiles.copyInto(Path.of(settings.required("sender.inbox")));
             }
         }
         KaleyraAccounts accounts = AccountSettings.configure(context, settings, baseUrl);
 
-        int batchSize = settings.integer("sender.batch.size", 5000, 1, 5000);
+        int batchSize = settings.integer("sender.batch.size", 1, 5000);
         ValidationRules rules = ValidationRules.from(settings::get,
                 ValidationRules.countriesIn(settings.namesStartingWith(ValidationRules.PREFIX)));
         RetryPolicy retry = new RetryPolicy(
-                settings.integer("sender.http.retry.max-attempts", 4, 1, 100),
-                Duration.ofMillis(settings.millis("sender.http.retry.initial-delay", 1000)),
-                settings.decimal("sender.http.retry.multiplier", 2.0),
-                Duration.ofMillis(settings.millis("sender.http.retry.max-delay", 60_000)));
-        RunVerdict verdict = new RunVerdict();
-        String intakes = settings.flag("sender.sftp.enabled", false) ? "directory,sftp" : "directory";
+                settings.integer("sender.http.retry.max-attempts", 1, 100),
+                Duration.ofMillis(settings.millis("sender.http.retry.initial-delay")),
+                settings.decimal("sender.http.retry.multiplier"),
+                Duration.ofMillis(settings.millis("sender.http.retry.max-delay")));
+        RunVerdict verdict = registry.lookupByNameAndType("runVerdict", RunVerdict.class);
+        String intakes = settings.flag("sender.sftp.enabled") ? "directory,sftp" : "directory";
         SftpIntakeSettings.configure(context, settings);
 
-        int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 4, 1, 64);
-        settings.integer("sender.http.max-requests-per-second", 50, 1, 100_000);
+        int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 1, 64);
+        settings.integer("sender.http.max-requests-per-second", 1, 100_000);
 
-        registry.bind("runVerdict", verdict);
         context.getExecutorServiceManager().registerThreadPoolProfile(callPool(concurrentCalls));
         registry.bind("callSlots", new org.senderroute.kaleyra.CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", accounts);
-        registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
-        Path scratch = Path.of(settings.get("sender.work-dir", "data/work")).resolve("scratch");
+        Path workDir = Path.of(settings.required("sender.work-dir"));
+        Path scratch = workDir.resolve("scratch");
         org.senderroute.intake.LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
         LedgerSettings.Ledgers ledgers = LedgerSettings.configure(context, settings);
-        FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
-                ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
+        FileRuns fileRuns = new FileRuns(workDir, Clock.systemUTC(),
+                ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 1, 86_400)));
         fileRuns.useAccounts(accounts);
-        fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas", true));
+        fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas"));
         registry.bind("fileRuns", fileRuns);
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
         registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
-        registry.bind("dropEntryFilter", new DropEntryFilter());
-        registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
         registry.bind("kaleyraCallBounds", new CallBounds(
-                settings.integer("sender.http.call-timeout", 300_000, 1, Integer.MAX_VALUE),
-                settings.integer("sender.http.max-reply-bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                settings.integer("sender.http.call-timeout", 1, Integer.MAX_VALUE),
+                settings.integer("sender.http.max-reply-bytes", 1024, Integer.MAX_VALUE),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "KaleyraCallDeadline")));
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());
@@ -105,7 +124,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         drain.totals(() -> fileRuns.totals().toString());
         registry.bind("intakeDrain", drain);
         registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
-        registry.bind("inboxWritableHealth", new InboxHealth(Path.of(settings.get("sender.inbox", "data/inbox"))));
+        registry.bind("inboxWritableHealth", new InboxHealth(Path.of(settings.required("sender.inbox"))));
     }
 
     /**
