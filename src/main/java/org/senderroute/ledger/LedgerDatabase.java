@@ -79,10 +79,6 @@ public final class LedgerDatabase {
         return e.getMessage();
     }
 
-    public String name() {
-        return name;
-    }
-
     /** Work done in one transaction on a borrowed connection. */
     @FunctionalInterface
     interface Work<T> {
