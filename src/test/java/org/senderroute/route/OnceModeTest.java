@@ -75,6 +75,15 @@ class OnceModeTest {
     }
 
     @Test
+    void exitsOneNamingASettingWhoseShippedValueWasRemoved() throws Exception {
+        Properties p = settings();
+        p.setProperty("sender.http.retry.multiplier", "");
+        assertThat(runOnce(p)).isEqualTo(1);
+        assertThat(stderr).contains("sender.http.retry.multiplier is not set", "SENDER_HTTP_RETRY_MULTIPLIER");
+        assertThat(dir.resolve("inbox/a.csv")).exists();
+    }
+
+    @Test
     void exitsOneOnAnUnknownLedgerStore() throws Exception {
         Properties p = settings();
         p.setProperty("sender.ledger.store", "mongo");
