@@ -8,6 +8,8 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
 import org.senderroute.testsupport.Outputs;
@@ -57,12 +59,14 @@ class OnceModeTest {
         assertThat(dir.resolve("inbox/a.csv")).doesNotExist();
     }
 
-    @Test
-    void exitsOneNamingTheMissingCredential() throws Exception {
+    /** A missing credential, or a setting whose value shipped in config/application.properties was removed. */
+    @ParameterizedTest
+    @CsvSource({"kaleyra.sid, KALEYRA_SID", "sender.http.retry.multiplier, SENDER_HTTP_RETRY_MULTIPLIER"})
+    void exitsOneNamingTheMissingSetting(String property, String variable) throws Exception {
         Properties p = settings();
-        p.setProperty("kaleyra.sid", "");
+        p.setProperty(property, "");
         assertThat(runOnce(p)).isEqualTo(1);
-        assertThat(stderr).contains("kaleyra.sid is not set", "KALEYRA_SID");
+        assertThat(stderr).contains(property + " is not set", variable);
         assertThat(dir.resolve("inbox/a.csv")).exists();
     }
 
@@ -72,15 +76,6 @@ class OnceModeTest {
         p.setProperty("sender.batch.size", "6000");
         assertThat(runOnce(p)).isEqualTo(1);
         assertThat(stderr).contains("sender.batch.size must be between 1 and 5000");
-    }
-
-    @Test
-    void exitsOneNamingASettingWhoseShippedValueWasRemoved() throws Exception {
-        Properties p = settings();
-        p.setProperty("sender.http.retry.multiplier", "");
-        assertThat(runOnce(p)).isEqualTo(1);
-        assertThat(stderr).contains("sender.http.retry.multiplier is not set", "SENDER_HTTP_RETRY_MULTIPLIER");
-        assertThat(dir.resolve("inbox/a.csv")).exists();
     }
 
     @Test
