@@ -3,10 +3,15 @@ package org.senderroute.config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.senderroute.batch.BatchSplitter;
 import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRuns;
@@ -38,15 +43,39 @@ import org.slf4j.LoggerFactory;
  */
 public class SenderRouteConfiguration implements CamelConfiguration {
 
+    /** The thread pool profile the split of routes/20 refers to as its executorService. */
+    static final String CALL_POOL = "kaleyraCallPool";
+
     private static final Logger LOG = LoggerFactory.getLogger(SenderRouteConfiguration.class);
 
+    @BindToRegistry("runVerdict")
+    public RunVerdict runVerdict() {
+        return new RunVerdict();
+    }
+
+    @BindToRegistry("credentialsEnricher")
+    public CredentialsEnricher credentialsEnricher() {
+        return new CredentialsEnricher();
+    }
+
+    @BindToRegistry("dropEntryFilter")
+    public DropEntryFilter dropEntryFilter() {
+        return new DropEntryFilter();
+    }
+
+    @BindToRegistry("kaleyraReplyParser")
+    public KaleyraReplyParser kaleyraReplyParser() {
+        return new KaleyraReplyParser();
+    }
+
+    /** The beans that depend on settings: each setting is checked here, and a wrong one stops start-up, named. */
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
 
         String baseUrl = settings.get("kaleyra.base-url");
-        if (settings.flag("kaleyra.sandbox", false)) {
+        if (settings.flag("kaleyra.sandbox")) {
             baseUrl = SandboxLauncher.start(context, settings);
             if (settings.flag("sender.sandbox.samples", false)) {
                 SampleFiles.copyInto(settings.inbox());
@@ -54,45 +83,41 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         }
         KaleyraAccounts accounts = AccountSettings.configure(context, settings, baseUrl);
 
-        int batchSize = settings.integer("sender.batch.size", SenderBatch.MAX_SIZE, 1, SenderBatch.MAX_SIZE);
+        int batchSize = settings.integer("sender.batch.size", 1, SenderBatch.MAX_SIZE);
         ValidationRules rules = ValidationRules.from(settings::get,
                 ValidationRules.countriesIn(settings.namesStartingWith(ValidationRules.PREFIX)));
         RetryPolicy retry = new RetryPolicy(
-                settings.integer("sender.http.retry.max-attempts", 4, 1, 100),
-                Duration.ofMillis(settings.millis("sender.http.retry.initial-delay", 1000)),
-                settings.decimal("sender.http.retry.multiplier", 2.0),
-                Duration.ofMillis(settings.millis("sender.http.retry.max-delay", 60_000)));
-        RunVerdict verdict = new RunVerdict();
-        String intakes = settings.flag("sender.sftp.enabled", false) ? "directory,sftp" : "directory";
+                settings.integer("sender.http.retry.max-attempts", 1, 100),
+                Duration.ofMillis(settings.millis("sender.http.retry.initial-delay")),
+                settings.decimal("sender.http.retry.multiplier"),
+                Duration.ofMillis(settings.millis("sender.http.retry.max-delay")));
+        RunVerdict verdict = registry.lookupByNameAndType("runVerdict", RunVerdict.class);
+        String intakes = settings.flag("sender.sftp.enabled") ? "directory,sftp" : "directory";
         SftpIntakeSettings.configure(context, settings);
 
-        int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 4, 1, 64);
-        settings.integer("sender.http.max-requests-per-second", 50, 1, 100_000);
+        int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 1, 64);
+        settings.integer("sender.http.max-requests-per-second", 1, 100_000);
 
-        registry.bind("runVerdict", verdict);
-        registry.bind("kaleyraCallPool", CallPool.start(context, concurrentCalls));
+        context.getExecutorServiceManager().registerThreadPoolProfile(callPool(concurrentCalls));
         registry.bind("callSlots", new CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", accounts);
-        registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
         Path scratch = settings.workDir().resolve("scratch");
         LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
-        LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
+        LedgerSettings.Ledgers ledgers = LedgerSettings.configure(context, settings);
         FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(), ledgers.files(), metrics,
-                Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
+                Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 1, 86_400)));
         fileRuns.useAccounts(accounts);
-        fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas", true));
+        fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas"));
         registry.bind("fileRuns", fileRuns);
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
         registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC()));
-        registry.bind("dropEntryFilter", new DropEntryFilter());
-        registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
         registry.bind("kaleyraCallBounds", new CallBounds(
-                settings.integer("sender.http.call-timeout", 300_000, 1, Integer.MAX_VALUE),
-                settings.integer("sender.http.max-reply-bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                settings.integer("sender.http.call-timeout", 1, Integer.MAX_VALUE),
+                settings.integer("sender.http.max-reply-bytes", 1024, Integer.MAX_VALUE),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "KaleyraCallDeadline")));
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());
@@ -103,6 +128,19 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("intakeDrain", drain);
         registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
         registry.bind("inboxWritableHealth", new InboxHealth(settings.inbox()));
+    }
+
+    /**
+     * The threads that settle batches, {@code sender.http.max-concurrent-calls} of them, shared by every file (the
+     * split of routes/20 names this profile; Camel builds the pool from it and stops it with the route). When all are
+     * busy and the small queue is full, the splitter settles the next batch itself instead of reading further ahead,
+     * so at most twice the pool size plus one batches are in memory. The calls themselves are bounded by
+     * {@link CallSlots}.
+     */
+    static ThreadPoolProfile callPool(int size) {
+        return new ThreadPoolProfileBuilder(CALL_POOL).poolSize(size).maxPoolSize(size).maxQueueSize(size)
+                .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(false)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
     }
 
     /** An endpoint URI without its options (which may hold a password), for log lines. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
+import org.apache.camel.support.service.ServiceSupport;
 import org.senderroute.domain.SenderRequest;
 
 /**
@@ -31,8 +32,11 @@ import org.senderroute.domain.SenderRequest;
  * </ul>
  * One transaction and one JDBC batch per call, whatever its size. Its length is the SQL of each step of the
  * {@link SenderLedger} contract, one idea, and stays in one class.
+ * <p>
+ * A Camel service: started, it creates the schema when it is missing; stopped, after the routes, it writes the
+ * settled senders it still holds.
  */
-public final class JdbcSenderLedger implements SenderLedger {
+public final class JdbcSenderLedger extends ServiceSupport implements SenderLedger {
 
     private static final int LOOKUP_CHUNK = 500;
     private static final String UPSERT = "MERGE INTO sender_ledger t USING (VALUES (CAST(? AS VARCHAR(64)), "
@@ -66,6 +70,16 @@ public final class JdbcSenderLedger implements SenderLedger {
     public JdbcSenderLedger(LedgerDatabase db, int flushEvery) {
         this.db = db;
         this.flushEvery = flushEvery;
+    }
+
+    @Override
+    protected void doStart() {
+        db.createSchema();
+    }
+
+    @Override
+    protected void doStop() {
+        flush();
     }
 
     /**
