@@ -127,9 +127,7 @@ public final class KaleyraConversation {
 
     /** For the route's delay step: how long to wait before the next call (0 unless a retry is due). */
     public long getBackoffMillis() {
-        long wait = backoffMillis;
-        backoffMillis = 0;
-        return wait;
+        return backoffMillis;
     }
 
     /** Takes the next request off the queue and returns its JSON body {@code {"data":[...]}}. */
@@ -142,6 +140,7 @@ public final class KaleyraConversation {
         }
         current = new Pending(next.senders(), next.attemptsMade() + 1);
         replied = false;
+        backoffMillis = 0;
         callIds.add(ledger.callStarted(account.sid(), run.inputName(), current.senders()));
         if (next.attemptsMade() > 0) {
             metrics.retried();
