@@ -1,0 +1,61 @@
+package org.senderroute.route.unit;
+
+import java.time.Duration;
+
+import org.apache.camel.BeanInject;
+import org.apache.camel.test.main.junit5.AdviceRouteMapping;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import org.senderroute.config.SenderRouteConfiguration;
+import org.senderroute.kaleyra.RunVerdict;
+import org.senderroute.testsupport.LogCapture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Route 00 (sender-route-errors): an exception or an Error nobody planned for fails its file visibly (an ERROR line,
+ * the file in .error, the run's verdict 4) and never leaves it hanging.
+ */
+@CamelMainTest(
+        configurationClasses = SenderRouteConfiguration.class,
+        propertyPlaceholderLocations = {"classpath:route-unit/application-without-kaleyra.properties",
+            "file:config/application.properties"},
+        properties = "route-unit.name=file-failure",
+        advices = @AdviceRouteMapping(route = "call-kaleyra", advice = FaultsByFileName.class))
+class FileFailureTest {
+
+    private static final Inbox INBOX = Inbox.emptied("file-failure");
+    private static final String ONE_SENDER = "sender,description,iso_code,entity_id\nAAAAAA,alerts,in,100000000001\n";
+
+    @BeanInject("runVerdict")
+    RunVerdict verdict;
+
+    @Test
+    void anExceptionFailsTheFileVisibly() {
+        try (LogCapture log = LogCapture.start()) {
+            INBOX.drop("fault-batch.csv", ONE_SENDER);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> INBOX.error("fault-batch.csv").toFile().exists());
+            assertThat(verdict.exitCode()).isEqualTo(RunVerdict.FAILED);
+            assertThat(verdict.reason()).startsWith("processing of fault-batch.csv failed: ")
+                    .contains("IllegalStateException: a fault nobody planned for");
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("ERROR")
+                    .contains("java.lang.IllegalStateException: a fault nobody planned for"));
+        }
+    }
+
+    @Test
+    void anErrorFailsTheFileVisibly() {
+        try (LogCapture log = LogCapture.start()) {
+            INBOX.drop("error-batch.csv", ONE_SENDER);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> INBOX.error("error-batch.csv").toFile().exists());
+            assertThat(verdict.exitCode()).isEqualTo(RunVerdict.FAILED);
+            assertThat(verdict.reason()).startsWith("processing of error-batch.csv failed: ")
+                    .contains("java.lang.NoClassDefFoundError: org/example/Missing");
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("ERROR")
+                    .contains("java.lang.NoClassDefFoundError: org/example/Missing"));
+        }
+    }
+}
