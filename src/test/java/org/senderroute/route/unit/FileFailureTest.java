@@ -5,7 +5,8 @@ import java.time.Duration;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.senderroute.config.SenderRouteConfiguration;
 import org.senderroute.kaleyra.RunVerdict;
 import org.senderroute.testsupport.LogCapture;
@@ -31,31 +32,19 @@ class FileFailureTest {
     @BeanInject("runVerdict")
     RunVerdict verdict;
 
-    @Test
-    void anExceptionFailsTheFileVisibly() {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "fault-batch.csv | java.lang.IllegalStateException: a fault nobody planned for",
+        "error-batch.csv | java.lang.NoClassDefFoundError: org/example/Missing"
+    })
+    void aFaultNobodyPlannedForFailsTheFileVisibly(String file, String fault) {
         try (LogCapture log = LogCapture.start()) {
-            INBOX.drop("fault-batch.csv", ONE_SENDER);
+            INBOX.drop(file, ONE_SENDER);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> INBOX.error("fault-batch.csv").toFile().exists());
+            await().atMost(Duration.ofSeconds(30)).until(() -> INBOX.error(file).toFile().exists());
             assertThat(verdict.exitCode()).isEqualTo(RunVerdict.FAILED);
-            assertThat(verdict.reason()).startsWith("processing of fault-batch.csv failed: ")
-                    .contains("IllegalStateException: a fault nobody planned for");
-            assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("ERROR")
-                    .contains("java.lang.IllegalStateException: a fault nobody planned for"));
-        }
-    }
-
-    @Test
-    void anErrorFailsTheFileVisibly() {
-        try (LogCapture log = LogCapture.start()) {
-            INBOX.drop("error-batch.csv", ONE_SENDER);
-
-            await().atMost(Duration.ofSeconds(30)).until(() -> INBOX.error("error-batch.csv").toFile().exists());
-            assertThat(verdict.exitCode()).isEqualTo(RunVerdict.FAILED);
-            assertThat(verdict.reason()).startsWith("processing of error-batch.csv failed: ")
-                    .contains("java.lang.NoClassDefFoundError: org/example/Missing");
-            assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("ERROR")
-                    .contains("java.lang.NoClassDefFoundError: org/example/Missing"));
+            assertThat(verdict.reason()).startsWith("processing of " + file + " failed: ").contains(fault);
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("ERROR").contains(fault));
         }
     }
 }
