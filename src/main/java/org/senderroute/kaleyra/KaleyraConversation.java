@@ -26,10 +26,12 @@ import org.slf4j.MDC;
  * 5xx, timeout or dropped connection sends the same request again after a backoff. The conversation ends when
  * every record of the batch has an outcome, written to the file's run.
  *
- * <p>Each reply handler first marks the reply as received ({@link #callEnded}) and writes what the reply said to the
- * ledger before any row. The requests still to be made are a {@link RequestQueue}; the senders a call may have
- * created unknown to us are {@link UnknownOutcomes}. This class is the one place where the reply kinds meet the
- * retry rules, so that the rules can be read side by side.
+ * <p>Each reply handler first marks the reply as received ({@link #callEnded}), then writes what the reply said to
+ * the ledger before any row. The requests still to be made are a {@link RequestQueue}, the senders a call may have
+ * created without our knowing are {@link UnknownOutcomes}, the rows go through {@link BatchRows}. The handlers stay
+ * together in this one class although it is long: the rules that keep a sender from being sent twice are about how
+ * the replies follow one another (a timeout, then "Already exist"; a reply, then a local fault), and read best side
+ * by side.
  */
 public final class KaleyraConversation {
 
@@ -220,8 +222,8 @@ public final class KaleyraConversation {
         lastReply = shown(reply);
         List<SenderRequest> senders = requests.current();
         if (senders.size() == 1) {
-            rows.fail(senders.get(0), new Failure(Failure.OVER_CAPACITY, "Kaleyra refused even a single sender as over"
-                    + " capacity: " + shown(reply)));
+            rows.fail(senders.get(0), new Failure(Failure.OVER_CAPACITY, "Kaleyra refused even a single sender as over capacity: "
+                    + shown(reply)));
         } else {
             account.overCapacityAt(senders.size());
             int half = senders.size() / 2;
