@@ -304,8 +304,7 @@ public final class KaleyraConversation {
                 : "unexpected reply from Kaleyra: " + lastReply;
         List<SenderRequest> senders = requests.current();
         unknown.addAll(senders);
-        outcomeLeftUnknown = true;
-        ledger.leftUnresolved(account.sid(), run.inputName(), senders);
+        leaveUnresolved(senders);
         rows.failAll(senders, Failure.UNEXPECTED_RESPONSE, what + "; outcome unknown: the senders stay pending in the"
                 + " ledger; drop the failure file again once the cause is fixed");
         requests.settled();
@@ -344,11 +343,7 @@ public final class KaleyraConversation {
                 ? " (a call may have created some: the ledger keeps them pending and tells at the next attempt)" : "");
         run.apiUnavailable(why);
         verdict.apiUnavailable(why);
-        List<SenderRequest> left = unknown.among(senders.stream());
-        if (!left.isEmpty()) {
-            outcomeLeftUnknown = true;
-            ledger.leftUnresolved(account.sid(), run.inputName(), left);
-        }
+        leaveUnresolved(unknown.among(senders.stream()));
         failEverythingLeft(Failure.API_UNAVAILABLE, message);
     }
 
@@ -417,10 +412,14 @@ public final class KaleyraConversation {
         if (requests.isEmpty() || unknown.isEmpty()) {
             return;
         }
-        List<SenderRequest> left = unknown.among(requests.waiting());
-        if (!left.isEmpty()) {
+        leaveUnresolved(unknown.among(requests.waiting()));
+    }
+
+    /** These senders' outcome stays unknown: pending in the ledger, and the batch's calls are not settled. */
+    private void leaveUnresolved(List<SenderRequest> senders) {
+        if (!senders.isEmpty()) {
             outcomeLeftUnknown = true;
-            ledger.leftUnresolved(account.sid(), run.inputName(), left);
+            ledger.leftUnresolved(account.sid(), run.inputName(), senders);
         }
     }
 }
