@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.senderroute.config.SenderRouteConfiguration;
@@ -16,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Route 00 (sender-route-errors): an exception or an Error nobody planned for fails its file visibly (an ERROR line,
- * the file in .error, the run's verdict 4) and never leaves it hanging.
+ * the file in .error, the run's verdict 4) and never leaves it hanging; an unreadable file fails quietly.
  */
 @CamelMainTest(
         configurationClasses = SenderRouteConfiguration.class,
@@ -31,6 +32,18 @@ class FileFailureTest {
 
     @BeanInject("runVerdict")
     RunVerdict verdict;
+
+    @Test
+    void anUnreadableFileFailsQuietly() {
+        try (LogCapture log = LogCapture.start()) {
+            INBOX.drop("empty.csv", "");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> INBOX.error("empty.csv").toFile().exists());
+            // its reason is in its failure output: nothing else to tell, and the run's verdict stays 0
+            assertThat(verdict.exitCode()).isEqualTo(RunVerdict.OK);
+            assertThat(log.lines()).noneSatisfy(line -> assertThat(line).startsWith("ERROR"));
+        }
+    }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
