@@ -2,9 +2,9 @@ package org.senderroute.kaleyra;
 
 import java.util.List;
 
-import org.senderroute.deliver.FileRun;
-import org.senderroute.intake.SenderRequest;
-import org.senderroute.validate.Failure;
+import org.senderroute.domain.Failure;
+import org.senderroute.domain.FileRun;
+import org.senderroute.domain.SenderRequest;
 
 /** Writes the outcome rows of one batch's senders to the file's run, and counts them for the batch's line. */
 final class BatchRows {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * Kaleyra's answer to one call, reduced to what the routing needs. Getters (rather than record accessors) so that

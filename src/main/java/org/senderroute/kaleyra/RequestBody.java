@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * The JSON body of one Create Sender ID request, handed to the HTTP client as an entity of known length. It is held

@@ -6,7 +6,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * The requests of one batch still to be made, and the one in flight, each with how many calls it already cost. A

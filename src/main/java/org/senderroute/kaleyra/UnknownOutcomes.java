@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 import org.senderroute.ledger.SenderLedger;
 
 /**

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 import org.senderroute.ledger.LedgerEntry;
 import org.senderroute.ledger.SenderLedger;
 

@@ -1,7 +1,7 @@
 package org.senderroute.route.unit;
 
 import org.apache.camel.builder.AdviceWithRouteBuilder;
-import org.senderroute.deliver.FileRun;
+import org.senderroute.domain.FileRun;
 
 /**
  * Advice for route 30 (call-kaleyra): a batch of a file whose name starts with {@code fault} throws an exception

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.senderroute.config.SenderRouteConfiguration;
-import org.senderroute.kaleyra.RunVerdict;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.testsupport.LogCapture;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -22,12 +22,12 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.senderroute.intake.LocalFaultException;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.KaleyraAccount;
 import org.senderroute.kaleyra.KaleyraReply;
 import org.senderroute.kaleyra.KaleyraReplyParser;
-import org.senderroute.kaleyra.RunVerdict;
+import org.senderroute.support.LocalFaultException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
