@@ -10,6 +10,7 @@ import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+import org.senderroute.intake.AbsolutePathSftpComponent;
 import org.senderroute.intake.SftpIntakeProcessStrategy;
 import org.senderroute.intake.SftpPollMonitor;
 import org.slf4j.Logger;
@@ -39,6 +40,8 @@ public final class SftpIntakeSettings {
     public static final String PROCESSED_FILES_BEAN = "sftpProcessedFiles";
     public static final String POLL_MONITOR_BEAN = "sftpPollMonitor";
     public static final String PROCESS_STRATEGY_BEAN = "sftpProcessStrategy";
+    /** The component of every {@code sftp:} URI: one that keeps an absolute directory absolute. */
+    public static final String COMPONENT_BEAN = "sftp";
 
     /** The store of processed remote files, under sender.work-dir. */
     public static final String PROCESSED_FILES_STORE = "sftp-processed-files.txt";
@@ -107,6 +110,7 @@ public final class SftpIntakeSettings {
         }
 
         Registry registry = context.getRegistry();
+        registry.bind(COMPONENT_BEAN, new AbsolutePathSftpComponent());
         registry.bind(POLL_MONITOR_BEAN, monitor);
         registry.bind(PASSWORD_BEAN, password == null ? "" : password);
         registry.bind(PASSPHRASE_BEAN, passphrase == null ? "" : passphrase);
