@@ -138,6 +138,27 @@ class OpenSshDropTest {
         await().atMost(WAIT).until(() -> filesUnder(dir.resolve("work/sftp-download")).isEmpty());
     }
 
+    @Test
+    void outputsAreWrittenToAnAbsoluteFolderOnTheServerToo() throws Exception {
+        Path folder = Files.createDirectories(server.home().resolve("upload/out"));
+        Path outbox = Files.createDirectories(server.workDir().resolve("download/partner-a"));
+        // the folder is absolute: sftp://host:port//…/download/partner-a/success
+        String output = "sftp://" + server.host() + ":" + server.port() + "/" + outbox + "/%s"
+                + "?{{sender.sftp.connection-options}}&tempFileName=.writing-${file:name}";
+        app = RouteHarness.start(dir, sandbox, sftp("upload/out",
+                "sender.output.success", output.formatted("success"),
+                "sender.output.failure", output.formatted("failure")));
+        put(folder, "mixed.csv", SenderFiles.csv(4) + "BAD,no iso code,zz,123456789012\n");
+
+        assertThat(awaitTaken(folder, "mixed.csv")).isEqualTo(folder.resolve(".done/mixed.csv"));
+        assertThat(Outputs.rows(outbox.resolve("success"), "mixed")).hasSize(4);
+        assertThat(Outputs.rows(outbox.resolve("failure"), "mixed")).singleElement()
+                .satisfies(r -> assertThat(r.get("error_code")).isEqualTo("INVALID_ISO_CODE"));
+        assertThat(filesUnder(outbox)).isNotEmpty().allSatisfy(p -> assertThat(p.getFileName().toString()).doesNotStartWith("."));
+        assertThat(filesUnder(server.home())).containsExactly(folder.resolve(".done/mixed.csv"));
+        assertThat(app.successDir()).doesNotExist();
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** The settings of an SFTP drop on the OpenSSH server, with short timers; extra pairs override them. */
