@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@code #bean:sftpPassword} and {@code #bean:sftpPrivateKeyPassphrase}, bound here, so they cannot reach a log
  * line through a URI whatever characters they hold. The beans are bound even when the drop is disabled (empty), so
  * that an {@code sftp:} output URI can use them too.
+ * <p>
+ * {@code sender.sftp.directory} may be absolute ({@code /upload/partner-a/out}, giving
+ * {@code sftp://host:port//upload/partner-a/out}) or relative to the login directory ({@code upload/out}): the
+ * {@code sftp} component bound here, {@link AbsolutePathSftpComponent}, keeps an absolute one absolute.
  */
 public final class SftpIntakeSettings {
 

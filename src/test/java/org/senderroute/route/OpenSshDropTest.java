@@ -57,7 +57,9 @@ class OpenSshDropTest {
         if (sandbox != null) {
             sandbox.close();
         }
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test

@@ -74,6 +74,12 @@ public final class OpenSshServer implements AutoCloseable {
         } catch (IOException e) {
             server.close();
             unavailable(e.getMessage());
+        } catch (IllegalStateException e) {
+            server.close();
+            if (!"root".equals(server.username)) {
+                unavailable(e.getMessage() + " (sshd may need root here)");
+            }
+            throw e;
         } catch (RuntimeException e) {
             server.close();
             throw e;
