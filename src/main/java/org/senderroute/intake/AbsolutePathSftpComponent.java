@@ -14,7 +14,7 @@ import org.apache.camel.util.StringHelper;
 /**
  * Camel's {@code sftp} component, except that a directory written with a double slash after the server
  * ({@code sftp://host:22//upload/partner-a/out}) stays absolute; with one slash ({@code sftp://host:22/upload/out})
- * it is relative to the login directory, as before.
+ * it is relative to the login directory, as with Camel's.
  * <p>
  * Camel turns every directory into one relative to the login directory (it strips the leading {@code /}): on a
  * server that does not start sessions at {@code /} (OpenSSH starts them in the user's home), an absolute folder

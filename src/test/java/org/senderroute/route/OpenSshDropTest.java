@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -163,23 +162,9 @@ class OpenSshDropTest {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    /** The settings of an SFTP drop on the OpenSSH server, with short timers; extra pairs override them. */
+    /** The settings of an SFTP drop of {@code directory} on the OpenSSH server; extra pairs override them. */
     private Map<String, String> sftp(String directory, String... overrides) {
-        Map<String, String> m = new HashMap<>();
-        m.put("sender.sftp.enabled", "true");
-        m.put("sender.sftp.host", server.host());
-        m.put("sender.sftp.port", Integer.toString(server.port()));
-        m.put("sender.sftp.username", server.username());
-        m.put("sender.sftp.directory", directory);
-        m.put("sender.sftp.private-key-file", server.clientPrivateKeyFile().toString());
-        m.put("sender.sftp.known-hosts-file", server.knownHostsFile().toString());
-        m.put("sender.sftp.poll-delay", "200");
-        m.put("sender.sftp.read-lock-check-interval", "400");
-        m.put("sender.sftp.read-lock-timeout", "5000");
-        for (int i = 0; i + 1 < overrides.length; i += 2) {
-            m.put(overrides[i], overrides[i + 1]);
-        }
-        return m;
+        return server.dropSettings(directory, overrides);
     }
 
     /** Puts a complete file into the server's folder at once, as a partner's "upload, then rename" does. */

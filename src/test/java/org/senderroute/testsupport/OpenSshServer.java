@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -115,16 +116,14 @@ public final class OpenSshServer implements AutoCloseable {
         return workDir;
     }
 
-    public Path clientPrivateKeyFile() {
-        return clientPrivateKeyFile;
-    }
-
-    public Path knownHostsFile() {
-        return knownHostsFile;
-    }
-
+    /** A known_hosts file that lists another key for the server. */
     public Path wrongKnownHostsFile() {
         return wrongKnownHostsFile;
+    }
+
+    /** The settings of an SFTP drop of {@code directory} on this server; extra pairs override them. */
+    public Map<String, String> dropSettings(String directory, String... overrides) {
+        return SftpDropSettings.of(HOST, port, username, clientPrivateKeyFile, knownHostsFile, directory, overrides);
     }
 
     /** How many logins sshd accepted so far (its "Accepted publickey" lines). */
