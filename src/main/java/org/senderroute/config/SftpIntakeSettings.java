@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.spi.Registry;
+import org.senderroute.intake.AbsolutePathSftpComponent;
 import org.senderroute.intake.SftpPollMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@code #bean:sftpPassword} and {@code #bean:sftpPrivateKeyPassphrase}, bound here, so they cannot reach a log
  * line through a URI whatever characters they hold. The beans are bound even when the drop is disabled (empty), so
  * that an {@code sftp:} output URI can use them too.
+ * <p>
+ * {@code sender.sftp.directory} may be absolute ({@code /upload/partner-a/out}, giving
+ * {@code sftp://host:port//upload/partner-a/out}) or relative to the login directory ({@code upload/out}): the
+ * {@code sftp} component bound here, {@link AbsolutePathSftpComponent}, keeps an absolute one absolute.
  */
 public final class SftpIntakeSettings {
 
@@ -33,6 +38,8 @@ public final class SftpIntakeSettings {
     public static final String KNOWN_HOSTS_BEAN = "sftpKnownHostsFile";
     public static final String AUTHENTICATIONS_BEAN = "sftpPreferredAuthentications";
     public static final String POLL_MONITOR_BEAN = "sftpPollMonitor";
+    /** The component of every {@code sftp:} URI: one that keeps an absolute directory absolute. */
+    public static final String COMPONENT_BEAN = "sftp";
 
     /** Last name part of a property Camel does not already treat as secret (it masks "password" by itself). */
     private static final String PASSPHRASE_KEYWORD = "privatekeypassphrase";
@@ -97,6 +104,7 @@ public final class SftpIntakeSettings {
         }
 
         Registry registry = context.getRegistry();
+        registry.bind(COMPONENT_BEAN, new AbsolutePathSftpComponent());
         registry.bind(POLL_MONITOR_BEAN, monitor);
         registry.bind(PASSWORD_BEAN, password == null ? "" : password);
         registry.bind(PASSPHRASE_BEAN, passphrase == null ? "" : passphrase);

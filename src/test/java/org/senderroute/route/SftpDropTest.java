@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,6 +32,7 @@ import org.senderroute.testsupport.Outputs;
 import org.senderroute.testsupport.OnceRun;
 import org.senderroute.testsupport.RouteHarness;
 import org.senderroute.testsupport.SenderFiles;
+import org.senderroute.testsupport.SftpDropSettings;
 import org.senderroute.testsupport.SftpTestServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -412,21 +412,8 @@ class SftpDropTest {
 
     /** The settings of an SFTP drop on the test server, with short timers; extra pairs override them. */
     private Map<String, String> sftp(String... overrides) {
-        Map<String, String> m = new HashMap<>();
-        m.put("sender.sftp.enabled", "true");
-        m.put("sender.sftp.host", server.host());
-        m.put("sender.sftp.port", Integer.toString(server.port()));
-        m.put("sender.sftp.username", server.username());
-        m.put("sender.sftp.directory", "inbox");
-        m.put("sender.sftp.private-key-file", server.clientPrivateKeyFile().toString());
-        m.put("sender.sftp.known-hosts-file", server.knownHostsFile().toString());
-        m.put("sender.sftp.poll-delay", "200");
-        m.put("sender.sftp.read-lock-check-interval", "400");
-        m.put("sender.sftp.read-lock-timeout", "5000");
-        for (int i = 0; i + 1 < overrides.length; i += 2) {
-            m.put(overrides[i], overrides[i + 1]);
-        }
-        return m;
+        return SftpDropSettings.of(server.host(), server.port(), server.username(), server.clientPrivateKeyFile(),
+                server.knownHostsFile(), "inbox", overrides);
     }
 
     /** For a --once run: a.csv (3 records) on the server, local.csv (2) in the inbox. */
