@@ -107,6 +107,7 @@ public final class SenderRouteApplication {
         main.setPropertyPlaceholderLocations(sources.locations());
         Properties properties = sources.environmentOverrides();
         properties.putAll(overrides);
+        PollSchedule.apply(sources, properties);
         main.setOverrideProperties(properties);
         return main;
     }
