@@ -8,8 +8,8 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.senderroute.config.SenderRouteConfiguration;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.IntakeDrain;
-import org.senderroute.kaleyra.RunVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,15 +74,15 @@ public final class SenderRouteApplication {
             System.err.println("kaleyra-sender-route cannot start: " + rootMessage(e));
             return RunVerdict.INVALID_CONFIGURATION;
         }
-        Outcome outcome = new Outcome();
-        main.addMainListener(outcome);
+        RunListener run = new RunListener();
+        main.addMainListener(run);
         try {
             main.run(camelArgs.toArray(String[]::new));
         } catch (Exception e) {
             System.err.println("kaleyra-sender-route cannot start: " + rootMessage(e));
             return RunVerdict.INVALID_CONFIGURATION;
         }
-        RunVerdict verdict = outcome.verdict;
+        RunVerdict verdict = run.verdict;
         if (verdict == null) {
             return RunVerdict.INVALID_CONFIGURATION;
         }
@@ -133,7 +133,7 @@ public final class SenderRouteApplication {
     }
 
     /** Wires --once to the drain monitor and keeps what the exit code needs once Camel has stopped. */
-    private static final class Outcome extends MainListenerSupport {
+    private static final class RunListener extends MainListenerSupport {
         RunVerdict verdict;
 
         @Override

@@ -2,6 +2,7 @@ package org.senderroute.batch;
 
 import java.io.Closeable;
 import java.io.File;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -16,13 +17,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.InvalidPayloadException;
-import org.senderroute.deliver.FileRun;
-import org.senderroute.intake.LocalFaultException;
+import org.senderroute.domain.Failure;
+import org.senderroute.domain.FileRun;
+import org.senderroute.domain.SenderRequest;
 import org.senderroute.intake.RecordReader;
 import org.senderroute.intake.RecordReaders;
-import org.senderroute.intake.SenderRequest;
 import org.senderroute.intake.UnreadableFileException;
-import org.senderroute.validate.Failure;
+import org.senderroute.observe.SenderMetrics;
+import org.senderroute.support.LocalFaultException;
 import org.senderroute.validate.FileValidation;
 import org.senderroute.validate.SenderValidator;
 
@@ -37,14 +39,10 @@ public final class BatchSplitter {
 
     private final SenderValidator validator;
     private final int batchSize;
-    private final org.senderroute.observe.SenderMetrics metrics;
+    private final SenderMetrics metrics;
 
-    public BatchSplitter(SenderValidator validator, int batchSize, org.senderroute.observe.SenderMetrics metrics) {
+    public BatchSplitter(SenderValidator validator, int batchSize, SenderMetrics metrics) {
         this.metrics = metrics;
-        if (batchSize < 1 || batchSize > 5000) {
-            throw new IllegalArgumentException("sender.batch.size must be between 1 and 5000 (Kaleyra's limit per call), was "
-                    + batchSize);
-        }
         this.validator = validator;
         this.batchSize = batchSize;
     }
@@ -82,13 +80,13 @@ public final class BatchSplitter {
         private final RecordReader reader;
         private final FileValidation validation;
         private final FileRun run;
-        private final org.apache.camel.CamelContext context;
+        private final CamelContext context;
         private SenderBatch next;
         private int number;
         private long lastRecord;
         private boolean ended;
 
-        Batches(RecordReader reader, FileValidation validation, FileRun run, org.apache.camel.CamelContext context) {
+        Batches(RecordReader reader, FileValidation validation, FileRun run, CamelContext context) {
             this.context = context;
             this.reader = reader;
             this.validation = validation;
@@ -192,7 +190,7 @@ public final class BatchSplitter {
     }
 
     /** Counts the bytes read from the input, for the progress line. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
+    private static final class CountingInputStream extends FilterInputStream {
         private volatile long count;
 
         CountingInputStream(InputStream in) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.senderroute.ledger.JournalLine;
+import org.senderroute.ledger.LedgerJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +20,31 @@ import org.slf4j.LoggerFactory;
  * Outputs of earlier runs beside a ledger journal that is new: the journal was deleted, moved or configured anew, so
  * the senders this module created before are unknown to it, and Kaleyra will answer "Already exist" for them, which
  * then reads as a failure. Said in one WARN at start. Only {@code file:} destinations are looked into (their folder
- * and the folders one level below it, where outputs of folder accounts may go).
+ * and the folders one level below it, where outputs of folder accounts may go). Reads the journal through with the
+ * ledger, to know whether it is new.
  */
-final class EarlierOutputs {
+final class EarlierOutputs implements LedgerJournal.Reader {
 
     private static final Logger LOG = LoggerFactory.getLogger(EarlierOutputs.class);
 
-    private EarlierOutputs() {
+    private final LedgerJournal journal;
+    private final List<String> destinations;
+
+    EarlierOutputs(LedgerJournal journal, List<String> destinations) {
+        this.journal = journal;
+        this.destinations = destinations;
+    }
+
+    @Override
+    public void line(long offset, JournalLine line) {
+        // whether the journal holds anything is all that counts here
+    }
+
+    @Override
+    public void replayed() {
+        if (journal.isNew()) {
+            warnBesideNewJournal(journal.file(), destinations);
+        }
     }
 
     /** Warns when the folders of these output destinations (endpoint URIs) hold output files. */

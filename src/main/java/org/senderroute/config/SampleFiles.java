@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ final class SampleFiles {
                 if (in == null) {
                     throw new IOException("sample file " + name + " is missing from the application");
                 }
-                Files.copy(in, inbox.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, inbox.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         LOG.info("Sample files {} copied into {}", NAMES, inbox.toAbsolutePath());

@@ -3,26 +3,35 @@ package org.senderroute.config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.senderroute.batch.BatchSplitter;
+import org.senderroute.batch.SenderBatch;
 import org.senderroute.deliver.FileRuns;
+import org.senderroute.domain.RunVerdict;
+import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.kaleyra.CallBounds;
+import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.CredentialsEnricher;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.kaleyra.KaleyraConversations;
 import org.senderroute.kaleyra.KaleyraReplies;
 import org.senderroute.kaleyra.KaleyraReplyParser;
 import org.senderroute.kaleyra.RetryPolicy;
-import org.senderroute.kaleyra.RunVerdict;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.InboxHealth;
 import org.senderroute.observe.KaleyraHealth;
 import org.senderroute.observe.SenderMetrics;
+import org.senderroute.support.LongSlots;
 import org.senderroute.validate.SenderValidator;
 import org.senderroute.validate.ValidationRules;
 import org.slf4j.Logger;
@@ -34,61 +43,81 @@ import org.slf4j.LoggerFactory;
  */
 public class SenderRouteConfiguration implements CamelConfiguration {
 
+    /** The thread pool profile the split of routes/20 refers to as its executorService. */
+    static final String CALL_POOL = "kaleyraCallPool";
+
     private static final Logger LOG = LoggerFactory.getLogger(SenderRouteConfiguration.class);
 
+    @BindToRegistry("runVerdict")
+    public RunVerdict runVerdict() {
+        return new RunVerdict();
+    }
+
+    @BindToRegistry("credentialsEnricher")
+    public CredentialsEnricher credentialsEnricher() {
+        return new CredentialsEnricher();
+    }
+
+    @BindToRegistry("dropEntryFilter")
+    public DropEntryFilter dropEntryFilter() {
+        return new DropEntryFilter();
+    }
+
+    @BindToRegistry("kaleyraReplyParser")
+    public KaleyraReplyParser kaleyraReplyParser() {
+        return new KaleyraReplyParser();
+    }
+
+    /** The beans that depend on settings: each setting is checked here, and a wrong one stops start-up, named. */
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
 
         String baseUrl = settings.get("kaleyra.base-url");
-        if (settings.flag("kaleyra.sandbox", false)) {
+        if (settings.flag("kaleyra.sandbox")) {
             baseUrl = SandboxLauncher.start(context, settings);
             if (settings.flag("sender.sandbox.samples", false)) {
-                SampleFiles.copyInto(Path.of(settings.get("sender.inbox", "data/inbox")));
+                SampleFiles.copyInto(settings.inbox());
             }
         }
         KaleyraAccounts accounts = AccountSettings.configure(context, settings, baseUrl);
 
-        int batchSize = settings.integer("sender.batch.size", 5000, 1, 5000);
+        int batchSize = settings.integer("sender.batch.size", 1, SenderBatch.MAX_SIZE);
         ValidationRules rules = ValidationRules.from(settings::get,
                 ValidationRules.countriesIn(settings.namesStartingWith(ValidationRules.PREFIX)));
         RetryPolicy retry = new RetryPolicy(
-                settings.integer("sender.http.retry.max-attempts", 4, 1, 100),
-                Duration.ofMillis(settings.millis("sender.http.retry.initial-delay", 1000)),
-                settings.decimal("sender.http.retry.multiplier", 2.0),
-                Duration.ofMillis(settings.millis("sender.http.retry.max-delay", 60_000)));
-        RunVerdict verdict = new RunVerdict();
-        String intakes = settings.flag("sender.sftp.enabled", false) ? "directory,sftp" : "directory";
+                settings.integer("sender.http.retry.max-attempts", 1, 100),
+                Duration.ofMillis(settings.millis("sender.http.retry.initial-delay")),
+                settings.decimal("sender.http.retry.multiplier"),
+                Duration.ofMillis(settings.millis("sender.http.retry.max-delay")));
+        RunVerdict verdict = registry.lookupByNameAndType("runVerdict", RunVerdict.class);
+        String intakes = settings.flag("sender.sftp.enabled") ? "directory,sftp" : "directory";
         SftpIntakeSettings.configure(context, settings);
 
-        int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 4, 1, 64);
-        settings.integer("sender.http.max-requests-per-second", 50, 1, 100_000);
+        int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 1, 64);
+        settings.integer("sender.http.max-requests-per-second", 1, 100_000);
 
-        registry.bind("runVerdict", verdict);
-        registry.bind("kaleyraCallPool", CallPool.start(context, concurrentCalls));
-        registry.bind("callSlots", new org.senderroute.kaleyra.CallSlots(concurrentCalls));
+        context.getExecutorServiceManager().registerThreadPoolProfile(callPool(concurrentCalls));
+        registry.bind("callSlots", new CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", accounts);
-        registry.bind("credentialsEnricher", new CredentialsEnricher());
         SenderMetrics metrics = new SenderMetrics(context);
-        Path scratch = Path.of(settings.get("sender.work-dir", "data/work")).resolve("scratch");
-        org.senderroute.intake.LongSlots.removeLeftovers(scratch);
+        Path scratch = settings.workDir().resolve("scratch");
+        LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
-        LedgerLauncher.Ledgers ledgers = LedgerLauncher.start(context, settings);
-        FileRuns fileRuns = new FileRuns(Path.of(settings.get("sender.work-dir", "data/work")), Clock.systemUTC(),
-                ledgers.files(), metrics, Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 10, 1, 86_400)));
+        LedgerSettings.Ledgers ledgers = LedgerSettings.configure(context, settings);
+        FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(), ledgers.files(), metrics,
+                Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 1, 86_400)));
         fileRuns.useAccounts(accounts);
-        fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas", true));
+        fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas"));
         registry.bind("fileRuns", fileRuns);
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
-        registry.bind("inboxArchive", new org.senderroute.intake.InboxArchive(Clock.systemUTC()));
-        registry.bind("dropEntryFilter", new DropEntryFilter());
-        registry.bind("kaleyraReplyParser", new KaleyraReplyParser());
+        registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC()));
         registry.bind("kaleyraCallBounds", new CallBounds(
-                settings.integer("sender.http.call-timeout", 300_000, 1, Integer.MAX_VALUE),
-                settings.integer("sender.http.max-reply-bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                settings.integer("sender.http.call-timeout", 1, Integer.MAX_VALUE),
+                settings.integer("sender.http.max-reply-bytes", 1024, Integer.MAX_VALUE),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "KaleyraCallDeadline")));
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());
@@ -98,7 +127,20 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         drain.totals(() -> fileRuns.totals().toString());
         registry.bind("intakeDrain", drain);
         registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
-        registry.bind("inboxWritableHealth", new InboxHealth(Path.of(settings.get("sender.inbox", "data/inbox"))));
+        registry.bind("inboxWritableHealth", new InboxHealth(settings.inbox()));
+    }
+
+    /**
+     * The threads that settle batches, {@code sender.http.max-concurrent-calls} of them, shared by every file (the
+     * split of routes/20 names this profile; Camel builds the pool from it and stops it with the route). When all are
+     * busy and the small queue is full, the splitter settles the next batch itself instead of reading further ahead,
+     * so at most twice the pool size plus one batches are in memory. The calls themselves are bounded by
+     * {@link CallSlots}.
+     */
+    static ThreadPoolProfile callPool(int size) {
+        return new ThreadPoolProfileBuilder(CALL_POOL).poolSize(size).maxPoolSize(size).maxQueueSize(size)
+                .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(false)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
     }
 
     /** An endpoint URI without its options (which may hold a password), for log lines. */

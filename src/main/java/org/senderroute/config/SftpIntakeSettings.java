@@ -2,15 +2,11 @@ package org.senderroute.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Locale;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedCamelContext;
-import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
-import org.senderroute.intake.SftpIntakeProcessStrategy;
 import org.senderroute.intake.SftpPollMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +32,7 @@ public final class SftpIntakeSettings {
     public static final String HOST_KEY_CHECKING_BEAN = "sftpStrictHostKeyChecking";
     public static final String KNOWN_HOSTS_BEAN = "sftpKnownHostsFile";
     public static final String AUTHENTICATIONS_BEAN = "sftpPreferredAuthentications";
-    public static final String PROCESSED_FILES_BEAN = "sftpProcessedFiles";
     public static final String POLL_MONITOR_BEAN = "sftpPollMonitor";
-    public static final String PROCESS_STRATEGY_BEAN = "sftpProcessStrategy";
-
-    /** The store of processed remote files, under sender.work-dir. */
-    public static final String PROCESSED_FILES_STORE = "sftp-processed-files.txt";
 
     /** Last name part of a property Camel does not already treat as secret (it masks "password" by itself). */
     private static final String PASSPHRASE_KEYWORD = "privatekeypassphrase";
@@ -61,7 +52,6 @@ public final class SftpIntakeSettings {
         String passphrase = secret(context, "sender.sftp.private-key-passphrase");
         String keyFile = settings.get("sender.sftp.private-key-file");
         String knownHosts = settings.get("sender.sftp.known-hosts-file");
-        Path workDir = Path.of(settings.get("sender.work-dir", "data/work"));
         SftpPollMonitor monitor = new SftpPollMonitor(context, "sftp (disabled)", null, false);
 
         if (enabled) {
@@ -114,14 +104,6 @@ public final class SftpIntakeSettings {
         // unchecked, jsch would record the keys it meets in the file: it is then not handed over at all
         registry.bind(KNOWN_HOSTS_BEAN, strict && knownHosts != null ? knownHosts : "");
         registry.bind(AUTHENTICATIONS_BEAN, authentications(keyFile != null, password != null));
-        registry.bind(PROCESS_STRATEGY_BEAN, new SftpIntakeProcessStrategy(Clock.systemUTC()));
-        IdempotentRepository processed = FileIdempotentRepository.fileIdempotentRepository(
-                workDir.resolve(PROCESSED_FILES_STORE).toFile(), 1000);
-        registry.bind(PROCESSED_FILES_BEAN, processed);
-        if (enabled) {
-            // loads the store now, saves it on stop
-            context.addService(processed, true, true);
-        }
     }
 
     /**

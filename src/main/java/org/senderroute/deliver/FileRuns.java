@@ -1,17 +1,23 @@
 package org.senderroute.deliver;
 
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Duration;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.senderroute.domain.FileRun;
+import org.senderroute.domain.FileVisit;
 import org.senderroute.intake.LocalInput;
-import org.senderroute.intake.NameLength;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.ledger.FileLedger;
+import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.SenderMetrics;
+import org.senderroute.support.NameLength;
+import org.senderroute.support.NameStamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,18 +40,16 @@ public final class FileRuns {
      */
     static final int MAX_BASE_BYTES = 200;
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
-
     private final Path stagingDir;
     private final Clock clock;
     private final FileLedger files;
     private final SenderMetrics metrics;
-    private final java.time.Duration progressEvery;
+    private final Duration progressEvery;
     private final RunTotals totals = new RunTotals();
     private volatile KaleyraAccounts accounts;
     private volatile boolean guardFormulas = true;
 
-    public FileRuns(Path stagingDir, Clock clock, FileLedger files, SenderMetrics metrics, java.time.Duration progressEvery) {
+    public FileRuns(Path stagingDir, Clock clock, FileLedger files, SenderMetrics metrics, Duration progressEvery) {
         this.stagingDir = stagingDir;
         this.clock = clock;
         this.files = files;
@@ -66,10 +70,10 @@ public final class FileRuns {
         this.guardFormulas = guard;
     }
 
-    private org.senderroute.ledger.SenderLedger senderLedger;
+    private SenderLedger senderLedger;
 
     /** The sender ledger whose settled senders are written when a file ends. */
-    public void useSenderLedger(org.senderroute.ledger.SenderLedger ledger) {
+    public void useSenderLedger(SenderLedger ledger) {
         this.senderLedger = ledger;
     }
 
@@ -85,14 +89,13 @@ public final class FileRuns {
      * ({@code acme/senders.csv}), so files of the same name in two account folders are told apart. A file without
      * an account is not recorded in the file ledger: dropped again once its account is configured, it is processed.
      */
-    public FileRun open(@Header("CamelFileNameOnly") String fileName, org.apache.camel.Exchange exchange)
-            throws java.io.IOException {
-        java.io.File body = exchange.getMessage().getBody(java.io.File.class);
+    public FileRun open(@Header("CamelFileNameOnly") String fileName, Exchange exchange) throws IOException {
+        File body = exchange.getMessage().getBody(File.class);
         String name = fileName == null ? "input" : fileName;
         String inputName = pathInDrop(exchange, name);
         int dot = name.lastIndexOf('.');
         String base = NameLength.fit(dot > 0 ? name.substring(0, dot) : name, MAX_BASE_BYTES);
-        String stem = base + "." + STAMP.format(clock.instant());
+        String stem = base + "." + NameStamp.at(clock.instant());
         FileRun run;
         KaleyraAccounts.Choice account = accounts == null ? null : accounts.choose(inputName);
         String refusal = body == null ? null : LocalInput.refusal(body.toPath());
@@ -106,7 +109,7 @@ public final class FileRuns {
         } else if (body == null) {
             run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery, guardFormulas);
         } else {
-            FileLedger.Visit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
+            FileVisit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
             run = new FileRun(inputName, visit.outputStem(), stagingDir, visit, metrics, progressEvery, guardFormulas);
         }
         if (!run.isDuplicate()) {
@@ -116,8 +119,8 @@ public final class FileRuns {
     }
 
     /** The file's path relative to the drop (CamelFileName), or its name when that is not known. */
-    private static String pathInDrop(org.apache.camel.Exchange exchange, String name) {
-        String path = exchange.getMessage().getHeader(org.apache.camel.Exchange.FILE_NAME, String.class);
+    private static String pathInDrop(Exchange exchange, String name) {
+        String path = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
         if (path == null || path.isBlank()) {
             return name;
         }

@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import org.senderroute.domain.FileRun;
+
 /**
  * Totals over every file processed since the start, for the final summary of a --once run. A file refused whole (not
  * a record read) is not counted as processed: it is counted apart.

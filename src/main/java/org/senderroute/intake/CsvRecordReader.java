@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import org.senderroute.domain.FieldNames;
+import org.senderroute.domain.SenderRequest;
+import org.senderroute.support.FormulaGuard;
 
 /**
  * Reads RFC 4180 CSV (LF or CRLF, quoted fields, UTF-8 with or without BOM) with a header row that names the

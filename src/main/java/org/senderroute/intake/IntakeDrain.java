@@ -3,6 +3,7 @@ package org.senderroute.intake;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -33,10 +34,10 @@ public final class IntakeDrain {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
-    private volatile java.util.function.Supplier<String> totals = () -> "";
+    private volatile Supplier<String> totals = () -> "";
 
     /** What the last line of a --once run sums up. */
-    public void totals(java.util.function.Supplier<String> totals) {
+    public void totals(Supplier<String> totals) {
         this.totals = totals;
     }
 

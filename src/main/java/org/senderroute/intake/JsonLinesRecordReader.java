@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * Reads JSON Lines: one request object per line; blank lines are skipped, a line that is not one JSON value (or has

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * Reads Kaleyra's own request body {@code {"data":[...]}} or a bare array of request objects, one element at a

@@ -6,6 +6,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import org.senderroute.domain.FieldNames;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * Reads one JSON value from a parser as a request, matching keys as CSV headers are matched. Values are taken as

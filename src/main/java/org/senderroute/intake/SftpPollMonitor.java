@@ -20,7 +20,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.file.remote.RemoteFilePollingConsumerPollStrategy;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.support.LoggingExceptionHandler;
-import org.senderroute.kaleyra.RunVerdict;
+import org.senderroute.domain.RunVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -27,10 +27,6 @@ public final class KaleyraAccount {
     private final AtomicReference<String> refusal = new AtomicReference<>();
     private final AtomicInteger capacity = new AtomicInteger(Integer.MAX_VALUE);
 
-    public KaleyraAccount(String name, String sid, String apiKey, String baseUrl, String senderPath) {
-        this(name, name, sid, apiKey, baseUrl, senderPath);
-    }
-
     /**
      * @param name           the account's name: {@code default}, or one of {@code kaleyra.accounts}
      * @param propertyPrefix where it is configured: {@code kaleyra}, or {@code kaleyra.account.<name>}
@@ -42,16 +38,6 @@ public final class KaleyraAccount {
         this.apiKey = apiKey;
         this.baseUrl = baseUrl;
         this.senderPath = senderPath;
-    }
-
-    /**
-     * @param prefix property prefix of the account, for messages ("kaleyra")
-     * @param pod    in, sg or eu
-     * @param baseUrl overrides the pod's base when not blank
-     */
-    public static KaleyraAccount configure(String prefix, String sid, String apiKey, String pod, String baseUrl,
-            String senderPath) {
-        return configure(prefix, prefix, sid, apiKey, pod, baseUrl, senderPath);
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.camel.ExchangeProperty;
-import org.senderroute.deliver.FileRun;
+import org.senderroute.domain.FileRun;
 
 /**
  * The configured Kaleyra accounts and the rule that gives each file its account. The account of a file depends only
@@ -81,7 +81,7 @@ public final class KaleyraAccounts {
 
     /**
      * For the content enricher of the call route: the account of the file the batch belongs to. Files without an
-     * account are refused when they are taken (see {@link org.senderroute.deliver.FileRuns}), so none reaches here.
+     * account are refused when they are taken (see {@code deliver.FileRuns}), so none reaches here.
      */
     public KaleyraAccount forFile(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
         Choice choice = choose(run.inputName());

@@ -1,26 +1,22 @@
 package org.senderroute.kaleyra;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import org.senderroute.batch.SenderBatch;
-import org.senderroute.deliver.FileRun;
-import org.senderroute.intake.LocalFaultException;
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.Failure;
+import org.senderroute.domain.FileRun;
+import org.senderroute.domain.RunVerdict;
+import org.senderroute.domain.SenderRequest;
 import org.senderroute.ledger.LedgerEntry;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.SenderMetrics;
-import org.senderroute.validate.Failure;
+import org.senderroute.support.LocalFaultException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -30,20 +26,20 @@ import org.slf4j.MDC;
  * entries a 400 MSG134 names fail and the rest are sent again; an over-capacity reply halves the request; a 429,
  * 5xx, timeout or dropped connection sends the same request again after a backoff. The conversation ends when
  * every record of the batch has an outcome, written to the file's run.
+ *
+ * <p>Each reply handler first marks the reply as received ({@link #callEnded}), then writes what the reply said to
+ * the ledger before any row. The requests still to be made are a {@link RequestQueue}, the senders a call may have
+ * created without our knowing are {@link UnknownOutcomes}, the rows go through {@link BatchRows}. The handlers stay
+ * together in this one class although it is long: the rules that keep a sender from being sent twice are about how
+ * the replies follow one another (a timeout, then "Already exist"; a reply, then a local fault), and read best side
+ * by side.
  */
 public final class KaleyraConversation {
 
     public static final String PROPERTY = "kaleyraConversation";
 
     private static final Logger LOG = LoggerFactory.getLogger(KaleyraConversation.class);
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String ALREADY_EXISTS = "already exist";
-    private static final String LOST_REPLY = "created by an earlier call whose reply was lost";
-    private static final String CUT_REPLY = "created by an earlier call whose reply was cut off";
-
-    /** A request still to be made, and how many calls it already cost. */
-    private record Pending(List<SenderRequest> senders, int attemptsMade) {
-    }
 
     private SenderBatch batch;
     private final FileRun run;
@@ -52,21 +48,17 @@ public final class KaleyraConversation {
     private final RunVerdict verdict;
     private final SenderLedger ledger;
     private final SenderMetrics metrics;
+    private final RequestQueue requests = new RequestQueue();
+    private final UnknownOutcomes unknown = new UnknownOutcomes();
+    private final BatchRows rows;
+    private final List<Long> callIds = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
     private long callStartedNanos;
     /** Kaleyra's reply to the current call was received: whatever fails after that is not a lost reply. */
     private boolean replied;
-    private final List<Long> callIds = new ArrayList<>();
     private boolean outcomeLeftUnknown;
-    private final Deque<Pending> queue = new ArrayDeque<>();
-    private final Set<String> outcomeUnknown = new HashSet<>();
-    /** Senders of a call whose reply was cut off: the Kaleyra id that arrived for each, or an empty string. */
-    private final Map<String, String> cutOff = new java.util.HashMap<>();
-    private final long startNanos = System.nanoTime();
-    private Pending current;
     private long backoffMillis;
     private int calls;
-    private int succeeded;
-    private int failed;
     private String lastReply = "";
 
     KaleyraConversation(SenderBatch batch, FileRun run, KaleyraAccount account, RetryPolicy retry, RunVerdict verdict,
@@ -78,6 +70,7 @@ public final class KaleyraConversation {
         this.retry = retry;
         this.verdict = verdict;
         this.ledger = ledger;
+        this.rows = new BatchRows(run);
     }
 
     /**
@@ -94,25 +87,25 @@ public final class KaleyraConversation {
         for (SenderRequest r : batch.valid()) {
             LedgerEntry entry = known.isEmpty() ? null : known.get(SenderLedger.key(r));
             if (entry != null && entry.created()) {
-                succeed(r, entry.kaleyraId(), "", "", "registered earlier by this module on " + entry.updatedAt()
+                rows.succeed(r, entry.kaleyraId(), "", "", "registered earlier by this module on " + entry.updatedAt()
                         + (entry.sourceFile().isEmpty() ? "" : " (from " + entry.sourceFile() + ")")
                         + (entry.kaleyraId().isEmpty() ? "; Kaleyra's id was not in its reply" : ""));
                 continue;
             }
             if (entry != null && entry.pending()) {
-                outcomeUnknown.add(SenderLedger.key(r));
+                unknown.add(r);
             }
             toSend.add(r);
         }
         if (!toSend.isEmpty()) {
-            queue.add(new Pending(toSend, 0));
+            requests.add(toSend);
             metrics.batchSent();
         }
     }
 
     /** For the loop in the route: whether another call is needed (none once the file's processing was abandoned). */
     public boolean isOpen() {
-        return !queue.isEmpty() && run.abandoned() == null;
+        return !requests.isEmpty() && run.abandoned() == null;
     }
 
     /** For the route: whether the account's credentials were refused already, so no call may be made. */
@@ -127,34 +120,28 @@ public final class KaleyraConversation {
 
     /** For the route's delay step: how long to wait before the next call (0 unless a retry is due). */
     public long getBackoffMillis() {
-        long wait = backoffMillis;
-        backoffMillis = 0;
-        return wait;
+        return backoffMillis;
     }
 
-    /** Takes the next request off the queue and returns its JSON body {@code {"data":[...]}}. */
+    /** Takes the next request off the queue (the backoff before it is then over) and returns its JSON body. */
     public RequestBody nextRequestBody() {
-        Pending next = queue.pollFirst();
-        int cap = account.capacity();
-        if (next.senders().size() > cap) {
-            queue.addFirst(new Pending(next.senders().subList(cap, next.senders().size()), 0));
-            next = new Pending(next.senders().subList(0, cap), next.attemptsMade());
-        }
-        current = new Pending(next.senders(), next.attemptsMade() + 1);
+        List<SenderRequest> senders = requests.take(account.capacity());
         replied = false;
-        callIds.add(ledger.callStarted(account.sid(), run.inputName(), current.senders()));
-        if (next.attemptsMade() > 0) {
+        backoffMillis = 0;
+        callIds.add(ledger.callStarted(account.sid(), run.inputName(), senders));
+        if (requests.attemptsMade() > 1) {
             metrics.retried();
         }
         calls++;
         callStartedNanos = System.nanoTime();
         run.callMade();
-        return body(current.senders());
+        return RequestBody.of(senders);
     }
 
     /** For the reply's parser: how many senders the call in flight sent. */
     public int requestSize() {
-        return current == null ? Integer.MAX_VALUE : current.senders().size();
+        List<SenderRequest> current = requests.current();
+        return current == null ? Integer.MAX_VALUE : current.size();
     }
 
     /**
@@ -166,9 +153,9 @@ public final class KaleyraConversation {
     public void onAccepted(KaleyraReply reply) {
         callEnded("accepted");
         lastReply = shown(reply);
-        List<SenderRequest> senders = current.senders();
-        List<KaleyraReply.Created> entries = matchByPosition(senders, reply.getCreated());
-        Map<SenderRequest, String> ids = new java.util.HashMap<>();
+        List<SenderRequest> senders = requests.current();
+        List<KaleyraReply.Created> entries = KaleyraReply.entriesOf(senders, reply.getCreated());
+        Map<SenderRequest, String> ids = new HashMap<>();
         for (int i = 0; i < senders.size(); i++) {
             ids.put(senders.get(i), entries.get(i) == null ? "" : entries.get(i).id());
         }
@@ -176,34 +163,13 @@ public final class KaleyraConversation {
         for (int i = 0; i < senders.size(); i++) {
             KaleyraReply.Created entry = entries.get(i);
             if (entry == null) {
-                succeed(senders.get(i), "", "", reply.getCode(), "accepted (" + shown(reply)
+                rows.succeed(senders.get(i), "", "", reply.getCode(), "accepted (" + shown(reply)
                         + ") but the reply lists no entry for this sender");
             } else {
-                succeed(senders.get(i), entry.id(), entry.status(), entry.code(), entry.message());
+                rows.succeed(senders.get(i), entry.id(), entry.status(), entry.code(), entry.message());
             }
         }
-        current = null;
-    }
-
-    /** The reply's entry for each sender: the one at the same position, or else the one naming the sender. */
-    private static List<KaleyraReply.Created> matchByPosition(List<SenderRequest> senders, List<KaleyraReply.Created> created) {
-        List<KaleyraReply.Created> matched = new ArrayList<>(senders.size());
-        Map<String, KaleyraReply.Created> bySender = null;
-        for (int i = 0; i < senders.size(); i++) {
-            String sender = senders.get(i).sender();
-            KaleyraReply.Created entry = i < created.size() ? created.get(i) : null;
-            if (entry == null || !entry.sender().equalsIgnoreCase(sender)) {
-                if (bySender == null) {
-                    bySender = new java.util.HashMap<>();
-                    for (KaleyraReply.Created c : created) {
-                        bySender.putIfAbsent(c.sender().toUpperCase(Locale.ROOT), c);
-                    }
-                }
-                entry = bySender.get(sender.toUpperCase(Locale.ROOT));
-            }
-            matched.add(entry);
-        }
-        return matched;
+        requests.settled();
     }
 
     /**
@@ -214,59 +180,59 @@ public final class KaleyraConversation {
     public void onEntriesRejected(KaleyraReply reply) {
         callEnded("entries-rejected");
         lastReply = shown(reply);
-        List<SenderRequest> senders = current.senders();
+        List<SenderRequest> senders = requests.current();
         Map<Integer, String> named = reply.getRejectedEntries();
         boolean anyNamed = named.keySet().stream().anyMatch(i -> i >= 0 && i < senders.size());
         if (!anyNamed) {
             for (SenderRequest r : senders) {
-                fail(r, new Failure(reply.getCode(), "Kaleyra rejected the request without naming entries: " + shown(reply)));
+                rows.fail(r, new Failure(reply.getCode(), "Kaleyra rejected the request without naming entries: " + shown(reply)));
             }
-            current = null;
+            requests.settled();
             return;
         }
         List<SenderRequest> again = new ArrayList<>(senders.size());
-        Map<SenderRequest, String> ours = new java.util.LinkedHashMap<>();
-        Map<SenderRequest, String> rejected = new java.util.LinkedHashMap<>();
+        Map<SenderRequest, String> ours = new LinkedHashMap<>();
+        Map<SenderRequest, String> rejected = new LinkedHashMap<>();
         for (int i = 0; i < senders.size(); i++) {
             SenderRequest r = senders.get(i);
             String why = named.get(i);
             if (why == null) {
                 again.add(r);
-            } else if (why.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS) && outcomeUnknown.contains(SenderLedger.key(r))) {
-                ours.put(r, cutOff.getOrDefault(SenderLedger.key(r), ""));
+            } else if (why.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS) && unknown.contains(r)) {
+                ours.put(r, unknown.arrivedId(r));
             } else {
                 rejected.put(r, why);
             }
         }
-        ledger.created(account.sid(), run.inputName(), ours, LOST_REPLY);
+        ledger.created(account.sid(), run.inputName(), ours, UnknownOutcomes.LOST_REPLY);
         ledger.rejected(account.sid(), run.inputName(), rejected);
         String answer = "Kaleyra now answers: " + named.values().stream()
                 .filter(m -> m.toLowerCase(Locale.ROOT).contains(ALREADY_EXISTS)).findFirst().orElse("");
-        ours.forEach((r, id) -> succeed(r, id, "", "", ourEarlierCall(SenderLedger.key(r), id, answer)));
-        rejected.forEach((r, why) -> fail(r, new Failure(reply.getCode(), why)));
+        ours.forEach((r, id) -> rows.succeed(r, id, "", "", unknown.createdEarlier(r, id, answer)));
+        rejected.forEach((r, why) -> rows.fail(r, new Failure(reply.getCode(), why)));
         if (!again.isEmpty()) {
-            queue.addFirst(new Pending(again, 0));
+            requests.addFirst(again);
             metrics.resubmitted();
         }
-        current = null;
+        requests.settled();
     }
 
     /** 400 RBC192: the request was larger than the server takes; send it again in two halves. */
     public void onOverCapacity(KaleyraReply reply) {
         callEnded("over-capacity");
         lastReply = shown(reply);
-        List<SenderRequest> senders = current.senders();
+        List<SenderRequest> senders = requests.current();
         if (senders.size() == 1) {
-            fail(senders.get(0), new Failure(Failure.OVER_CAPACITY, "Kaleyra refused even a single sender as over capacity: "
+            rows.fail(senders.get(0), new Failure(Failure.OVER_CAPACITY, "Kaleyra refused even a single sender as over capacity: "
                     + shown(reply)));
         } else {
             account.overCapacityAt(senders.size());
             int half = senders.size() / 2;
-            queue.addFirst(new Pending(senders.subList(half, senders.size()), 0));
-            queue.addFirst(new Pending(senders.subList(0, half), 0));
+            requests.addFirst(senders.subList(half, senders.size()));
+            requests.addFirst(senders.subList(0, half));
             metrics.resubmitted();
         }
-        current = null;
+        requests.settled();
     }
 
     /** 401/403: the credentials are wrong. Fail this batch and make no further call with them. */
@@ -303,50 +269,22 @@ public final class KaleyraConversation {
 
     /**
      * The call failed without a reply. When the request may have reached Kaleyra (a timeout, a connection closed
-     * after sending, a reply cut off half-way), its senders are remembered: an "Already exist" for them later means
-     * this call created them. Of a reply cut off half-way, the ids of the {@code data} entries that did arrive are
-     * kept for the senders they name. When the reply was received, the failure is local (see {@link #afterReply})
+     * after sending, a reply cut off half-way), its senders' outcome is unknown: an "Already exist" for them later
+     * means this call created them. Of a reply cut off half-way, the ids of the {@code data} entries that did arrive
+     * are kept for the senders they name. When the reply was received, the failure is local (see {@link #afterReply})
      * and is thrown on: no call again.
      */
     public void onNoReply(Exception e) {
         if (replied) {
             throw afterReply(e);
         }
-        boolean timedOut = e instanceof CallTimeoutException || e.getCause() instanceof CallTimeoutException;
-        callEnded(timedOut ? "call-timeout" : e instanceof ReplyCutOffException ? "cut-off" : "no-reply");
-        boolean maybeDelivered = !(e instanceof java.net.ConnectException)
-                && !(e instanceof java.net.UnknownHostException)
-                && !(e.getClass().getSimpleName().contains("ConnectTimeout"))
-                && !(e.getClass().getSimpleName().equals("HttpHostConnectException"));
+        NoReply none = NoReply.of(e, account.getApiKey());
+        callEnded(none.outcome());
         if (e instanceof ReplyCutOffException cut) {
-            keepWhatArrived(cut.arrived());
+            unknown.cutOff(requests.current(), cut.arrived());
         }
-        String why = e instanceof ReplyCutOffException ? e.getMessage()
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        why = Masking.hide(why, account.getApiKey());
-        lastReply = why;
-        again(why, null, maybeDelivered);
-    }
-
-    /** The senders of the current call, each with the id its entry of the cut-off reply gave, if that arrived. */
-    private void keepWhatArrived(List<KaleyraReply.Created> arrived) {
-        List<SenderRequest> senders = current.senders();
-        List<KaleyraReply.Created> entries = arrived.isEmpty() ? java.util.Collections.nCopies(senders.size(), null)
-                : matchByPosition(senders, arrived);
-        for (int i = 0; i < senders.size(); i++) {
-            KaleyraReply.Created entry = entries.get(i);
-            cutOff.merge(SenderLedger.key(senders.get(i)), entry == null ? "" : entry.id(), (had, now) -> now.isEmpty() ? had : now);
-        }
-    }
-
-    /** The message of a success row for a sender created by an earlier call of this batch whose outcome was unknown. */
-    private String ourEarlierCall(String key, String id, String answer) {
-        if (!cutOff.containsKey(key)) {
-            return LOST_REPLY + "; " + answer + " (its id is not known: Kaleyra gives no way to read a sender back)";
-        }
-        return CUT_REPLY + "; " + answer + (id.isEmpty()
-                ? " (its id did not arrive, and Kaleyra gives no way to read a sender back)"
-                : " (its id is from the part of that reply that arrived)");
+        lastReply = none.why();
+        again(none.why(), null, none.maybeDelivered());
     }
 
     /**
@@ -356,21 +294,21 @@ public final class KaleyraConversation {
      * "Already exist" then means this call created them).
      */
     public void onUnexpected(KaleyraReply reply) {
-        callEnded(reply.getStatus() >= 300 && reply.getStatus() < 400 ? "redirect" : "unexpected");
+        boolean redirect = reply.getStatus() >= 300 && reply.getStatus() < 400;
+        callEnded(redirect ? "redirect" : "unexpected");
         lastReply = shown(reply);
-        String what = reply.getStatus() >= 300 && reply.getStatus() < 400
+        String what = redirect
                 ? "HTTP " + reply.getStatus() + (reply.getLocation().isEmpty() ? " redirect" : " redirect to "
                         + Masking.hide(clipped(reply.getLocation()), account.getApiKey()))
                         + ": not followed (the api-key is never sent to another address); check "
                         + account.propertyPrefix() + ".base-url"
                 : "unexpected reply from Kaleyra: " + lastReply;
-        List<SenderRequest> senders = current.senders();
-        senders.forEach(r -> outcomeUnknown.add(SenderLedger.key(r)));
-        outcomeLeftUnknown = true;
-        ledger.leftUnresolved(account.sid(), run.inputName(), senders);
-        failEverything(senders, Failure.UNEXPECTED_RESPONSE, what + "; outcome unknown: the senders stay pending in the"
+        List<SenderRequest> senders = requests.current();
+        unknown.addAll(senders);
+        leaveUnresolved(senders);
+        rows.failAll(senders, Failure.UNEXPECTED_RESPONSE, what + "; outcome unknown: the senders stay pending in the"
                 + " ledger; drop the failure file again once the cause is fixed");
-        current = null;
+        requests.settled();
     }
 
     /** A reply's description as it may be shown: the account's api-key, should the reply echo it, masked. */
@@ -384,34 +322,30 @@ public final class KaleyraConversation {
         return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
     }
 
+    /** The call in flight failed in a way worth another call: made after a backoff, or the batch gives up. */
     private void again(String why, String retryAfter, boolean maybeDelivered) {
+        List<SenderRequest> senders = requests.current();
         if (maybeDelivered) {
-            for (SenderRequest r : current.senders()) {
-                outcomeUnknown.add(SenderLedger.key(r));
-            }
+            unknown.addAll(senders);
         }
-        if (retry.mayRetry(current.attemptsMade())) {
-            backoffMillis = retry.delayMillis(current.attemptsMade(), retryAfter);
+        int attempts = requests.attemptsMade();
+        if (retry.mayRetry(attempts)) {
+            backoffMillis = retry.delayMillis(attempts, retryAfter);
             try (var file = MDC.putCloseable("senderFile", run.inputName());
                     var number = MDC.putCloseable("senderBatch", Integer.toString(batch.number()))) {
                 LOG.warn("{} batch {}: call {} failed ({}); retrying in {} ms", run.inputName(), batch.number(),
-                        current.attemptsMade(), why, backoffMillis);
+                        attempts, why, backoffMillis);
             }
-            queue.addFirst(current);
-        } else {
-            String message = "Kaleyra did not answer after " + current.attemptsMade() + " attempts (last: " + why
-                    + "); drop the failure file again later" + (outcomeUnknown.contains(SenderLedger.key(current.senders().get(0)))
-                    ? " (a call may have created some: the ledger keeps them pending and tells at the next attempt)" : "");
-            run.apiUnavailable(why);
-            verdict.apiUnavailable(why);
-            List<SenderRequest> unknown = current.senders().stream().filter(r -> outcomeUnknown.contains(SenderLedger.key(r))).toList();
-            if (!unknown.isEmpty()) {
-                outcomeLeftUnknown = true;
-                ledger.leftUnresolved(account.sid(), run.inputName(), unknown);
-            }
-            failEverythingLeft(Failure.API_UNAVAILABLE, message);
+            requests.retry();
+            return;
         }
-        current = null;
+        String message = "Kaleyra did not answer after " + attempts + " attempts (last: " + why
+                + "); drop the failure file again later" + (unknown.contains(senders.get(0))
+                ? " (a call may have created some: the ledger keeps them pending and tells at the next attempt)" : "");
+        run.apiUnavailable(why);
+        verdict.apiUnavailable(why);
+        leaveUnresolved(unknown.among(senders.stream()));
+        failEverythingLeft(Failure.API_UNAVAILABLE, message);
     }
 
     /**
@@ -436,39 +370,22 @@ public final class KaleyraConversation {
         return fault;
     }
 
+    /** Kaleyra's reply to the call in flight was received (or the call ended without one). */
     private void callEnded(String outcome) {
         replied = true;
-        metrics.call(java.time.Duration.ofNanos(System.nanoTime() - callStartedNanos), outcome);
+        metrics.call(Duration.ofNanos(System.nanoTime() - callStartedNanos), outcome);
     }
 
     private void failEverythingLeft(String code, String message) {
-        if (current != null) {
-            failEverything(current.senders(), code, message);
-            current = null;
-        }
-        while (!queue.isEmpty()) {
-            failEverything(queue.pollFirst().senders(), code, message);
+        for (List<SenderRequest> senders : requests.drain()) {
+            rows.failAll(senders, code, message);
         }
     }
 
-    private void failEverything(List<SenderRequest> senders, String code, String message) {
-        Failure failure = new Failure(code, message);
-        for (SenderRequest r : senders) {
-            fail(r, failure);
-        }
-    }
-
-    private void succeed(SenderRequest r, String id, String status, String code, String message) {
-        run.succeeded(r, id, status, code, message);
-        succeeded++;
-    }
-
-    private void fail(SenderRequest r, Failure failure) {
-        run.failed(r, failure);
-        failed++;
-    }
-
-    /** Writes the batch's invalid records and logs the batch's one line; called when the conversation is over. */
+    /**
+     * Settles the ledger's calls of the batch unless an outcome stayed unknown, and logs the batch's one line; called
+     * when the conversation is over (the batch's invalid records were written when it started).
+     */
     public void close() {
         leaveUnsentUnresolved();
         if (!outcomeLeftUnknown) {
@@ -479,15 +396,13 @@ public final class KaleyraConversation {
         try (var file = MDC.putCloseable("senderFile", run.inputName());
                 var number = MDC.putCloseable("senderBatch", Integer.toString(batch.number()))) {
             LOG.info("{} batch {}: {} valid, {} invalid -> {} succeeded, {} failed at or after sending, {} calls, {} ms{}",
-                    run.inputName(), batch.number(), batch.valid().size(), batch.rejected().size(), succeeded, failed, calls,
-                    millis, calls == 0 ? "" : " (last reply: " + lastReply + ")");
+                    run.inputName(), batch.number(), batch.valid().size(), batch.rejected().size(), rows.succeeded(),
+                    rows.failed(), calls, millis, calls == 0 ? "" : " (last reply: " + lastReply + ")");
         }
         // nothing of the batch is needed any more: let its records go even if something still holds the conversation
         batch = new SenderBatch(batch.number(), List.of(), List.of());
-        queue.clear();
-        outcomeUnknown.clear();
-        cutOff.clear();
-        current = null;
+        requests.clear();
+        unknown.clear();
     }
 
     /**
@@ -495,37 +410,17 @@ public final class KaleyraConversation {
      * call may have created stay pending in the ledger (an "Already exist" for them later is then a success).
      */
     private void leaveUnsentUnresolved() {
-        if (queue.isEmpty() || outcomeUnknown.isEmpty()) {
+        if (requests.isEmpty() || unknown.isEmpty()) {
             return;
         }
-        List<SenderRequest> unknown = queue.stream().flatMap(p -> p.senders().stream())
-                .filter(r -> outcomeUnknown.contains(SenderLedger.key(r))).toList();
-        if (!unknown.isEmpty()) {
-            outcomeLeftUnknown = true;
-            ledger.leftUnresolved(account.sid(), run.inputName(), unknown);
-        }
+        leaveUnresolved(unknown.among(requests.waiting()));
     }
 
-    private static RequestBody body(List<SenderRequest> senders) {
-        RequestBody.Writer out = new RequestBody.Writer();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeArrayFieldStart("data");
-            for (SenderRequest r : senders) {
-                json.writeStartObject();
-                json.writeStringField("sender", r.sender());
-                json.writeStringField("description", r.description());
-                json.writeStringField("iso_code", r.isoCode());
-                if (r.entityId() != null) {
-                    json.writeStringField("entity_id", r.entityId());
-                }
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** These senders' outcome stays unknown: pending in the ledger, and the batch's calls are not settled. */
+    private void leaveUnresolved(List<SenderRequest> senders) {
+        if (!senders.isEmpty()) {
+            outcomeLeftUnknown = true;
+            ledger.leftUnresolved(account.sid(), run.inputName(), senders);
         }
-        return out.body();
     }
 }

@@ -4,7 +4,8 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.senderroute.batch.Rejected;
 import org.senderroute.batch.SenderBatch;
-import org.senderroute.deliver.FileRun;
+import org.senderroute.domain.FileRun;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.SenderMetrics;
 

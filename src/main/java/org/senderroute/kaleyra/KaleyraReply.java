@@ -1,7 +1,12 @@
 package org.senderroute.kaleyra;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+
+import org.senderroute.domain.SenderRequest;
 
 /**
  * Kaleyra's answer to one call, reduced to what the routing needs. Getters (rather than record accessors) so that
@@ -14,6 +19,30 @@ public final class KaleyraReply {
 
     /** One entry of a success reply's {@code data} array. */
     public record Created(String id, String status, String sender, String code, String message) {
+    }
+
+    /**
+     * The entry of a {@code data} array for each sender of the request: the one at the same position, or else the one
+     * naming the sender (null when none does).
+     */
+    static List<Created> entriesOf(List<SenderRequest> senders, List<Created> created) {
+        List<Created> matched = new ArrayList<>(senders.size());
+        Map<String, Created> bySender = null;
+        for (int i = 0; i < senders.size(); i++) {
+            String sender = senders.get(i).sender();
+            Created entry = i < created.size() ? created.get(i) : null;
+            if (entry == null || !entry.sender().equalsIgnoreCase(sender)) {
+                if (bySender == null) {
+                    bySender = new HashMap<>();
+                    for (Created c : created) {
+                        bySender.putIfAbsent(c.sender().toUpperCase(Locale.ROOT), c);
+                    }
+                }
+                entry = bySender.get(sender.toUpperCase(Locale.ROOT));
+            }
+            matched.add(entry);
+        }
+        return matched;
     }
 
     private final int status;

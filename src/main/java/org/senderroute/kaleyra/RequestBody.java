@@ -1,15 +1,20 @@
 package org.senderroute.kaleyra;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * The JSON body of one Create Sender ID request, handed to the HTTP client as an entity of known length. It is held
@@ -19,6 +24,7 @@ import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 public final class RequestBody extends AbstractHttpEntity {
 
     private static final int CHUNK = 64 * 1024;
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final List<byte[]> chunks;
     private final int lastLength;
@@ -31,8 +37,32 @@ public final class RequestBody extends AbstractHttpEntity {
         this.length = chunks.isEmpty() ? 0 : (long) (chunks.size() - 1) * CHUNK + lastLength;
     }
 
+    /** The body {@code {"data":[...]}} of a request for these senders. */
+    static RequestBody of(List<SenderRequest> senders) {
+        Writer out = new Writer();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("data");
+            for (SenderRequest r : senders) {
+                json.writeStartObject();
+                json.writeStringField("sender", r.sender());
+                json.writeStringField("description", r.description());
+                json.writeStringField("iso_code", r.isoCode());
+                if (r.entityId() != null) {
+                    json.writeStringField("entity_id", r.entityId());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.body();
+    }
+
     /** An output stream that collects a body in chunks; {@link Writer#body()} makes the entity. */
-    static final class Writer extends OutputStream {
+    private static final class Writer extends OutputStream {
 
         private final List<byte[]> chunks = new ArrayList<>();
         private byte[] current;
@@ -79,7 +109,7 @@ public final class RequestBody extends AbstractHttpEntity {
     }
 
     @Override
-    public void writeTo(OutputStream out) throws java.io.IOException {
+    public void writeTo(OutputStream out) throws IOException {
         for (int i = 0; i < chunks.size(); i++) {
             out.write(chunks.get(i), 0, i == chunks.size() - 1 ? lastLength : CHUNK);
         }

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
+
+import org.senderroute.domain.FileVisit;
 
 /**
  * The files the module has taken, by name and SHA-256 of their content: a file dropped again unchanged is recognised
@@ -20,12 +21,8 @@ import java.util.HexFormat;
  */
 public interface FileLedger {
 
-    /** What the ledger says about a file being taken. */
-    record Visit(String sha256, String outputStem, boolean alreadyDone, Instant doneAt, String summary) {
-    }
-
     /** Records, durably, that the file is taken (or finds it was taken before) and returns the output names to use. */
-    Visit begin(String fileName, String sha256, String proposedStem);
+    FileVisit begin(String fileName, String sha256, String proposedStem);
 
     /** Every output of the file was delivered. */
     void done(String fileName, String sha256, String summary);

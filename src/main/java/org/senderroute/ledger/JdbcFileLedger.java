@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 
+import org.senderroute.domain.FileVisit;
+
 /** The file ledger in the ledger database ({@code sender.ledger.store=jdbc}): table {@code file_ledger}. */
 public final class JdbcFileLedger implements FileLedger {
 
@@ -15,7 +17,7 @@ public final class JdbcFileLedger implements FileLedger {
     }
 
     @Override
-    public Visit begin(String fileName, String sha256, String proposedStem) {
+    public FileVisit begin(String fileName, String sha256, String proposedStem) {
         return db.inTransaction(c -> {
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT state, output_stem, finished_at, summary FROM file_ledger WHERE file_name = ? AND sha256 = ?")) {
@@ -25,7 +27,7 @@ public final class JdbcFileLedger implements FileLedger {
                     if (rs.next()) {
                         boolean done = "DONE".equals(rs.getString(1));
                         Timestamp finished = rs.getTimestamp(3);
-                        return new Visit(sha256, rs.getString(2), done, finished == null ? null : finished.toInstant(),
+                        return new FileVisit(sha256, rs.getString(2), done, finished == null ? null : finished.toInstant(),
                                 rs.getString(4));
                     }
                 }
@@ -38,7 +40,7 @@ public final class JdbcFileLedger implements FileLedger {
                 p.setTimestamp(4, Timestamp.from(Instant.now()));
                 p.executeUpdate();
             }
-            return new Visit(sha256, proposedStem, false, null, null);
+            return new FileVisit(sha256, proposedStem, false, null, null);
         });
     }
 

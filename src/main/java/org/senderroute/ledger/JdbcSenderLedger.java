@@ -2,16 +2,22 @@ package org.senderroute.ledger;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
-import org.senderroute.intake.SenderRequest;
+import org.apache.camel.support.service.ServiceSupport;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * The sender ledger in a JDBC database ({@code sender.ledger.store=jdbc}: the database of {@code sender.ledger.url},
@@ -24,9 +30,13 @@ import org.senderroute.intake.SenderRequest;
  * <li>the pending rows left by a crash, or by a call whose outcome stayed unknown after every retry, make their
  * senders "pending": an "Already exist" for them later means this module created them.</li>
  * </ul>
- * One transaction and one JDBC batch per call, whatever its size.
+ * One transaction and one JDBC batch per call, whatever its size. Its length is the SQL of each step of the
+ * {@link SenderLedger} contract, one idea, and stays in one class.
+ * <p>
+ * A Camel service: started, it creates the schema when it is missing; stopped, after the routes, it writes the
+ * settled senders it still holds.
  */
-public final class JdbcSenderLedger implements SenderLedger {
+public final class JdbcSenderLedger extends ServiceSupport implements SenderLedger {
 
     private static final int LOOKUP_CHUNK = 500;
     private static final String UPSERT = "MERGE INTO sender_ledger t USING (VALUES (CAST(? AS VARCHAR(64)), "
@@ -45,9 +55,9 @@ public final class JdbcSenderLedger implements SenderLedger {
 
     private final LedgerDatabase db;
     private final int flushEvery;
-    private final Map<String, Settled> settled = new java.util.LinkedHashMap<>();
-    private final List<Long> settledCalls = new java.util.ArrayList<>();
-    private final java.util.concurrent.locks.ReentrantLock flushing = new java.util.concurrent.locks.ReentrantLock();
+    private final Map<String, Settled> settled = new LinkedHashMap<>();
+    private final List<Long> settledCalls = new ArrayList<>();
+    private final ReentrantLock flushing = new ReentrantLock();
     /** account|SENDER|iso of every sender whose call's outcome is still unknown (loaded at start, then kept up). */
     private final UnresolvedSenders unresolved = new UnresolvedSenders();
     private volatile boolean unresolvedLoaded;
@@ -60,6 +70,16 @@ public final class JdbcSenderLedger implements SenderLedger {
     public JdbcSenderLedger(LedgerDatabase db, int flushEvery) {
         this.db = db;
         this.flushEvery = flushEvery;
+    }
+
+    @Override
+    protected void doStart() {
+        db.createSchema();
+    }
+
+    @Override
+    protected void doStop() {
+        flush();
     }
 
     /**
@@ -175,7 +195,7 @@ public final class JdbcSenderLedger implements SenderLedger {
                 nullToEmpty(reasonBySender.get(r)), nullToEmpty(file), now));
     }
 
-    private void settle(String account, Collection<SenderRequest> senders, java.util.function.Function<SenderRequest, LedgerEntry> entry) {
+    private void settle(String account, Collection<SenderRequest> senders, Function<SenderRequest, LedgerEntry> entry) {
         if (senders.isEmpty()) {
             return;
         }
@@ -217,8 +237,8 @@ public final class JdbcSenderLedger implements SenderLedger {
             if (settled.isEmpty() && settledCalls.isEmpty()) {
                 return;
             }
-            rows = new java.util.ArrayList<>(settled.values());
-            calls = new java.util.ArrayList<>(settledCalls);
+            rows = new ArrayList<>(settled.values());
+            calls = new ArrayList<>(settledCalls);
         }
         try {
             writeRows(rows, calls, INSERT);
@@ -328,7 +348,7 @@ public final class JdbcSenderLedger implements SenderLedger {
         });
     }
 
-    private static LedgerEntry entry(ResultSet rs) throws java.sql.SQLException {
+    private static LedgerEntry entry(ResultSet rs) throws SQLException {
         Timestamp at = rs.getTimestamp(7);
         return new LedgerEntry(rs.getString(3), nullToEmpty(rs.getString(4)), nullToEmpty(rs.getString(5)),
                 nullToEmpty(rs.getString(6)), at == null ? null : at.toInstant());

@@ -3,8 +3,8 @@ package org.senderroute.ledger;
 import java.nio.file.Path;
 import java.util.function.LongPredicate;
 
-import org.senderroute.intake.LongSlots;
-import org.senderroute.intake.SenderFingerprint;
+import org.senderroute.support.LongSlots;
+import org.senderroute.support.SenderFingerprint;
 
 /**
  * Where in the journal the latest outcome of each sender is: a sender's 64-bit fingerprint mapped to the offset of

@@ -12,8 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import org.senderroute.intake.SenderFingerprint;
-import org.senderroute.intake.SenderRequest;
+import org.apache.camel.support.service.ServiceSupport;
+import org.senderroute.domain.SenderRequest;
+import org.senderroute.support.SenderFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +23,18 @@ import org.slf4j.LoggerFactory;
  * call leaves; its outcomes and its settlement are appended when the reply is known. A call costs two or three
  * sequential writes whatever its size. Which line holds a sender's latest outcome is indexed off the heap
  * ({@link JournalIndex}, rebuilt when the journal is read at start-up); looking a batch up reads the disk only for
- * senders recorded before.
+ * senders recorded before. Its length is each step of the {@link SenderLedger} contract written as journal lines, one
+ * idea, and stays in one class.
+ * <p>
+ * A Camel service: started, it reads the journal through (with the readers it is given, such as the file ledger);
+ * stopped, after the routes, it closes the index and the journal.
  */
-public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Reader, AutoCloseable {
+public final class JournalSenderLedger extends ServiceSupport implements SenderLedger, LedgerJournal.Reader {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalSenderLedger.class);
 
     private final LedgerJournal journal;
+    private final LedgerJournal.Reader[] alsoReading;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final JournalIndex index;
     private boolean closed;
@@ -40,13 +46,36 @@ public final class JournalSenderLedger implements SenderLedger, LedgerJournal.Re
     private long nextCall = 1;
 
     /**
-     * The sender ledger on this journal; the journal must then be read through with it ({@link LedgerJournal#replay}).
+     * The sender ledger on this journal; the journal must then be read through with it: {@link #start()}, or
+     * {@link LedgerJournal#replay}.
      *
-     * @param scratchDir where the index is kept (a scratch file, deleted when the ledger is closed)
+     * @param scratchDir  where the index is kept (a scratch file, deleted when the ledger is closed)
+     * @param alsoReading what reads the journal through with it at start
      */
-    public JournalSenderLedger(LedgerJournal journal, Path scratchDir) {
+    public JournalSenderLedger(LedgerJournal journal, Path scratchDir, LedgerJournal.Reader... alsoReading) {
         this.journal = journal;
+        this.alsoReading = alsoReading;
         this.index = new JournalIndex(scratchDir);
+    }
+
+    /** Reads the journal through; a journal that cannot be read stops start-up, named. */
+    @Override
+    protected void doStart() {
+        LedgerJournal.Reader[] readers = new LedgerJournal.Reader[alsoReading.length + 1];
+        readers[0] = this;
+        System.arraycopy(alsoReading, 0, readers, 1, alsoReading.length);
+        try {
+            journal.replay(readers);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw new IllegalArgumentException("the ledger journal " + journal.file() + " (sender.ledger.journal) cannot be "
+                    + "read: " + (e instanceof LedgerException ? e.getMessage() : e.toString()), e);
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        close();
     }
 
     /** Opens the journal at this path for the senders alone, read through (for tests and tools). */

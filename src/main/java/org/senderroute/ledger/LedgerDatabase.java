@@ -1,39 +1,41 @@
 package org.senderroute.ledger;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+
+import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ledger's database, reached with plain JDBC: the embedded H2 file database by default (created on first start,
- * nothing to install), or any JDBC database named by {@code sender.ledger.url} (PostgreSQL for several instances).
- * Creates or migrates its own schema, and lends a few open connections to the ledger's users.
+ * The ledger's database, reached with plain JDBC through a {@link DataSource} (a pool): the embedded H2 file database
+ * by default (created on first start, nothing to install), or any JDBC database named by {@code sender.ledger.url}
+ * (PostgreSQL for several instances). Creates or migrates its own schema, and runs each piece of work in one
+ * transaction on a connection of the pool.
  */
-public final class LedgerDatabase implements AutoCloseable {
+public final class LedgerDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerDatabase.class);
     private static final int SCHEMA_VERSION = 1;
 
-    private final String url;
-    private final String user;
-    private final String password;
-    private final BlockingQueue<Connection> idle;
+    private final DataSource dataSource;
+    private final String name;
 
-    public LedgerDatabase(String url, String user, String password, int connections) {
-        this.url = url;
-        this.user = user;
-        this.password = password;
-        this.idle = new ArrayBlockingQueue<>(connections);
+    /** @param name what log lines and errors call the database (its URL without a password) */
+    public LedgerDatabase(DataSource dataSource, String name) {
+        this.dataSource = dataSource;
+        this.name = name;
     }
 
-    public void start() throws SQLException {
-        try (Connection c = open(); Statement s = c.createStatement()) {
+    /**
+     * Creates the tables when they are missing. A database that cannot be reached, or holds a schema newer than this
+     * module knows, stops start-up, named.
+     */
+    public void createSchema() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
             s.execute("CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER NOT NULL)");
             int version = 0;
             try (var rs = s.executeQuery("SELECT MAX(version) FROM ledger_schema")) {
@@ -42,7 +44,7 @@ public final class LedgerDatabase implements AutoCloseable {
                 }
             }
             if (version > SCHEMA_VERSION) {
-                throw new SQLException("the ledger at " + url + " has schema version " + version
+                throw new SQLException("the ledger at " + name + " has schema version " + version
                         + ", newer than this module knows (" + SCHEMA_VERSION + ")");
             }
             if (version < 1) {
@@ -59,56 +61,22 @@ public final class LedgerDatabase implements AutoCloseable {
                         + "output_stem VARCHAR(600) NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP, "
                         + "summary VARCHAR(2000), PRIMARY KEY (file_name, sha256))");
                 s.execute("INSERT INTO ledger_schema (version) VALUES (" + SCHEMA_VERSION + ")");
-                LOG.info("Ledger schema version {} created at {}", SCHEMA_VERSION, url);
+                LOG.info("Ledger schema version {} created at {}", SCHEMA_VERSION, name);
             }
+        } catch (SQLException | RuntimeException e) {
+            throw new IllegalArgumentException("the ledger database " + name + " (sender.ledger.url) cannot be opened: "
+                    + sqlMessage(e), e);
         }
     }
 
-    private Connection open() throws SQLException {
-        return DriverManager.getConnection(url, user == null ? "" : user, password == null ? "" : password);
-    }
-
-    /** A connection from the idle ones, or a new one; give it back with {@link #release(Connection)}. */
-    Connection borrow() throws SQLException {
-        Connection c = idle.poll();
-        if (c != null && !c.isClosed()) {
-            return c;
-        }
-        Connection fresh = open();
-        fresh.setAutoCommit(false);
-        return fresh;
-    }
-
-    void release(Connection c) {
-        try {
-            if (c.isClosed()) {
-                return;
-            }
-            if (!c.getAutoCommit()) {
-                c.rollback();
-            }
-            if (!idle.offer(c)) {
-                c.close();
-            }
-        } catch (SQLException e) {
-            LOG.debug("ledger connection dropped: {}", e.toString());
-        }
-    }
-
-    public String url() {
-        return url;
-    }
-
-    @Override
-    public void close() {
-        Connection c;
-        while ((c = idle.poll()) != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("closing a ledger connection: {}", e.toString());
+    /** The database's own words, rather than those of a pool around them. */
+    private static String sqlMessage(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException) {
+                return cause.getMessage();
             }
         }
+        return e.getMessage();
     }
 
     /** Work done in one transaction on a borrowed connection. */
@@ -118,18 +86,28 @@ public final class LedgerDatabase implements AutoCloseable {
     }
 
     <T> T inTransaction(Work<T> work) {
-        Connection c = null;
-        try {
-            c = borrow();
-            T result = work.run(c);
-            c.commit();
-            return result;
-        } catch (SQLException e) {
-            throw new LedgerException("ledger " + url + ": " + e.getMessage(), e);
-        } finally {
-            if (c != null) {
-                release(c);
+        try (Connection c = dataSource.getConnection()) {
+            if (c.getAutoCommit()) {
+                c.setAutoCommit(false);
             }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("ledger " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rolling a ledger transaction back: {}", e.toString());
         }
     }
 }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A crash in the middle of a write leaves at most an incomplete last line: it is cut off when the journal is read
  * through ({@link #replay}). Each line ends with its {@link LineChecksum}: a line damaged on the disk is skipped and
- * told, never read as something else ({@link JournalReplay}).
+ * told, never read as something else ({@link JournalReplay}). One idea, the journal file, in one class.
  */
 public final class LedgerJournal implements AutoCloseable {
 

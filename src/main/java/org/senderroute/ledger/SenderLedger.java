@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * The persistent record of every sender submitted, per account, so that a retry, a crash or a file dropped again

@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.senderroute.domain.OutcomeCounter;
 
 /**
  * The figures an operator asks about, as Micrometer meters in Camel's registry, exported by the management server
@@ -18,7 +20,7 @@ import org.apache.camel.CamelContext;
  * records received, valid, invalid by rule, succeeded, failed by code; batches, resubmissions, retries; call
  * latency; files in progress; the time of the last success.
  */
-public final class SenderMetrics {
+public final class SenderMetrics implements OutcomeCounter {
 
     private final CamelContext context;
     private final AtomicInteger filesInProgress = new AtomicInteger();
@@ -41,7 +43,7 @@ public final class SenderMetrics {
                 if (r == null) {
                     r = context.getRegistry().findSingleByType(MeterRegistry.class);
                     if (r == null) {
-                        r = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+                        r = new SimpleMeterRegistry();
                     }
                     Gauge.builder("sender.files.in.progress", filesInProgress, AtomicInteger::get)
                             .description("Files being processed now").register(r);
@@ -77,11 +79,13 @@ public final class SenderMetrics {
                 .description("Records refused before sending, by rule").tag("rule", k).register(registry()))).increment();
     }
 
+    @Override
     public void succeeded(int records) {
         counter("sender.records.succeeded", "Records written to the success output").increment(records);
         lastSuccessEpochSeconds.set(System.currentTimeMillis() / 1000);
     }
 
+    @Override
     public void failed(String code) {
         Counter known = failedByCode.get(code);
         (known != null ? known : failedByCode.computeIfAbsent(code, k -> Counter.builder("sender.records.failed")

@@ -2,7 +2,8 @@ package org.senderroute.validate;
 
 import java.nio.file.Path;
 
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.Failure;
+import org.senderroute.domain.SenderRequest;
 
 /** Validation of the records of one file: the record rules, then "the same sender and iso_code again". */
 public final class FileValidation implements AutoCloseable {

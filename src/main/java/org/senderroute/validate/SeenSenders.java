@@ -3,8 +3,8 @@ package org.senderroute.validate;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import org.senderroute.intake.LongSlots;
-import org.senderroute.intake.SenderFingerprint;
+import org.senderroute.support.LongSlots;
+import org.senderroute.support.SenderFingerprint;
 
 /**
  * The sender/iso_code pairs already seen in one file, kept as 64-bit fingerprints in an open-addressing table of at

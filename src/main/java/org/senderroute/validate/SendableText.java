@@ -1,7 +1,8 @@
 package org.senderroute.validate;
 
-import org.senderroute.intake.FieldNames;
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.Failure;
+import org.senderroute.domain.FieldNames;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * Text that can be read but not sent: an unpaired UTF-16 surrogate (legal in JSON as {@code "\ud800"}) has no UTF-8

@@ -1,6 +1,13 @@
 package org.senderroute.validate;
 
-import org.senderroute.intake.SenderRequest;
+import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.senderroute.domain.Failure;
+import org.senderroute.domain.SenderRequest;
 
 /**
  * Checks one record against the rules Kaleyra is documented to enforce, so that records it would reject never
@@ -10,10 +17,10 @@ public final class SenderValidator {
 
     private final ValidationRules rules;
 
-    private final java.nio.file.Path scratchDir;
+    private final Path scratchDir;
 
     /** @param scratchDir where a file's table of senders seen is kept while the file is read */
-    public SenderValidator(ValidationRules rules, java.nio.file.Path scratchDir) {
+    public SenderValidator(ValidationRules rules, Path scratchDir) {
         this.rules = rules;
         this.scratchDir = scratchDir;
     }
@@ -68,10 +75,10 @@ public final class SenderValidator {
 
     /** One matcher per pattern, reset for each value rather than made anew: a file of a million records checks two million values. */
     static final class Matchers {
-        private final java.util.Map<java.util.regex.Pattern, java.util.regex.Matcher> byPattern = new java.util.IdentityHashMap<>();
+        private final Map<Pattern, Matcher> byPattern = new IdentityHashMap<>();
 
-        boolean matches(java.util.regex.Pattern pattern, String value) {
-            java.util.regex.Matcher matcher = byPattern.get(pattern);
+        boolean matches(Pattern pattern, String value) {
+            Matcher matcher = byPattern.get(pattern);
             if (matcher == null) {
                 matcher = pattern.matcher(value);
                 byPattern.put(pattern, matcher);

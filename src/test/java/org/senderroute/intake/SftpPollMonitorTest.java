@@ -10,7 +10,7 @@ import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.senderroute.kaleyra.RunVerdict;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.testsupport.LogCapture;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -11,7 +11,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 import org.senderroute.testsupport.LogCapture;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.senderroute.intake.SenderRequest;
+import org.senderroute.domain.SenderRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

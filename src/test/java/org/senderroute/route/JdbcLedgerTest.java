@@ -1,8 +1,9 @@
 package org.senderroute.route;
 
+import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
+import org.h2.jdbcx.JdbcDataSource;
 import org.senderroute.ledger.JdbcSenderLedger;
 import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.SenderLedger;
@@ -12,8 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every promise of {@link LedgerTest}, with the senders in the ledger database ({@code sender.ledger.store=jdbc}). */
 class JdbcLedgerTest extends LedgerTest {
 
-    private LedgerDatabase db;
-
     @Override
     protected Map<String, String> store() {
         return Map.of("sender.ledger.store", "jdbc", "sender.ledger.flush-every", "3");
@@ -21,8 +20,7 @@ class JdbcLedgerTest extends LedgerTest {
 
     @Override
     protected SenderLedger reopen() {
-        db = new LedgerDatabase("jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath(), "sa", "", 1);
-        return new JdbcSenderLedger(db, 1);
+        return new JdbcSenderLedger(database(dir), 1);
     }
 
     @Override
@@ -31,10 +29,11 @@ class JdbcLedgerTest extends LedgerTest {
         assertThat(dir.resolve("ledger/ledger.journal")).doesNotExist();
     }
 
-    @AfterEach
-    void closeDatabase() {
-        if (db != null) {
-            db.close();
-        }
+    /** The ledger database the stopped application left in this folder, without a pool. */
+    static LedgerDatabase database(Path dir) {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath());
+        h2.setUser("sa");
+        return new LedgerDatabase(h2, "the test's ledger database");
     }
 }

@@ -3,7 +3,6 @@ package org.senderroute.route;
 import java.util.Map;
 
 import org.senderroute.ledger.JdbcSenderLedger;
-import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.LedgerEntry;
 
 /**
@@ -19,11 +18,6 @@ class JdbcLocalFaultsTest extends LocalFaultsTest {
 
     @Override
     protected Map<String, LedgerEntry> ledger() {
-        LedgerDatabase db = new LedgerDatabase("jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath(), "sa", "", 1);
-        try {
-            return new JdbcSenderLedger(db, 1).all(sandbox.settings().sid());
-        } finally {
-            db.close();
-        }
+        return new JdbcSenderLedger(JdbcLedgerTest.database(dir), 1).all(sandbox.settings().sid());
     }
 }

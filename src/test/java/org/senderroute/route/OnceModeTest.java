@@ -8,6 +8,8 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
 import org.senderroute.testsupport.Outputs;
@@ -57,12 +59,14 @@ class OnceModeTest {
         assertThat(dir.resolve("inbox/a.csv")).doesNotExist();
     }
 
-    @Test
-    void exitsOneNamingTheMissingCredential() throws Exception {
+    /** A missing credential, or a setting whose value shipped in config/application.properties was removed. */
+    @ParameterizedTest
+    @CsvSource({"kaleyra.sid, KALEYRA_SID", "sender.http.retry.multiplier, SENDER_HTTP_RETRY_MULTIPLIER"})
+    void exitsOneNamingTheMissingSetting(String property, String variable) throws Exception {
         Properties p = settings();
-        p.setProperty("kaleyra.sid", "");
+        p.setProperty(property, "");
         assertThat(runOnce(p)).isEqualTo(1);
-        assertThat(stderr).contains("kaleyra.sid is not set", "KALEYRA_SID");
+        assertThat(stderr).contains(property + " is not set", variable);
         assertThat(dir.resolve("inbox/a.csv")).exists();
     }
 

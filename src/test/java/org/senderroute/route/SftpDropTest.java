@@ -235,7 +235,7 @@ class SftpDropTest {
 
             server.restart();
             assertThat(awaitRemoteTaken("cut.csv")).isEqualTo(remote("inbox/.done/cut.csv"));
-            assertThat(logs.text()).contains("cut.csv was processed before (same name, size and time): moved to .done");
+            assertThat(logs.text()).contains("cut.csv has the same name and content as a file processed on");
             assertThat(sandbox.postCalls()).isEqualTo(calls);
         }
         assertThat(Outputs.files(app.successDir(), "cut")).hasSize(1);
@@ -273,12 +273,12 @@ class SftpDropTest {
         int calls = sandbox.postCalls();
         app.close();
 
-        // the partner's tool delivers the very same file again (same name, size and modification time)
+        // the partner's tool delivers the very same file again (same name and content)
         Files.copy(remote("inbox/.done/again, (1).csv"), remote("inbox/again, (1).csv"), StandardCopyOption.COPY_ATTRIBUTES);
         try (LogCapture logs = LogCapture.start()) {
             app = RouteHarness.start(dir, sandbox, sftp());
             await().atMost(WAIT).until(() -> !Files.exists(remote("inbox/again, (1).csv")));
-            assertThat(logs.text()).contains("again, (1).csv was processed before");
+            assertThat(logs.text()).contains("again, (1).csv has the same name and content as a file processed on");
         }
         assertThat(remote("inbox/.done/again, (1).csv")).exists();
         assertThat(sandbox.postCalls()).isEqualTo(calls);
@@ -295,6 +295,26 @@ class SftpDropTest {
         assertThat(archived.stream().filter(n -> n.matches("again, \\(1\\)\\.csv\\.\\d{8}-\\d{6}-\\d{3}")))
                 .as("stamped names in %s", archived).hasSize(2);
         assertThat(remote("inbox/.done/again, (1).csv")).hasContent(SenderFiles.csv(5));
+    }
+
+    @Test
+    void aRemoteFileUploadedAgainLaterIsRecognisedByItsNameAndContent() throws Exception {
+        app = RouteHarness.start(dir, sandbox, sftp());
+        server.putFile("inbox/twice.csv", SenderFiles.csv(3));
+        awaitRemoteTaken("twice.csv");
+        int calls = sandbox.postCalls();
+
+        // the same content uploaded again: a new modification time, the file ledger knows it by its SHA-256
+        try (LogCapture logs = LogCapture.start()) {
+            server.putFile("inbox/twice.csv", SenderFiles.csv(3));
+            await().atMost(WAIT).until(() -> !Files.exists(remote("inbox/twice.csv")));
+            assertThat(logs.lines()).filteredOn(l -> l.contains("twice.csv has the same name and content"))
+                    .singleElement().asString().startsWith("WARN");
+        }
+        assertThat(filesUnder(remote("inbox/.done"))).hasSize(2);
+        assertThat(remote("inbox/.error")).doesNotExist();
+        assertThat(sandbox.postCalls()).isEqualTo(calls);
+        assertThat(Outputs.files(app.successDir(), "twice")).hasSize(1);
     }
 
     // ------------------------------------------------------------------------------------------------ outputs and --once

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.senderroute.intake.LocalFaultException;
+import org.senderroute.support.LocalFaultException;
 import org.senderroute.testsupport.SmallDisk;
 
 import static org.assertj.core.api.Assertions.assertThat;

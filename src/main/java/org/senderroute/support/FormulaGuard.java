@@ -1,4 +1,6 @@
-package org.senderroute.intake;
+package org.senderroute.support;
+
+import java.util.regex.Pattern;
 
 /**
  * Cells of the output CSVs that a spreadsheet would run as a formula (OWASP's CSV injection advice): a value that
@@ -11,7 +13,7 @@ public final class FormulaGuard {
 
     private static final char QUOTE = '\'';
 
-    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private FormulaGuard() {
     }

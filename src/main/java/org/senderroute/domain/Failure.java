@@ -1,4 +1,4 @@
-package org.senderroute.validate;
+package org.senderroute.domain;
 
 /**
  * Why a record ended in the failure destination: a stable code for machines and a message a person can act on.

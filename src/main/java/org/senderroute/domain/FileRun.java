@@ -1,18 +1,17 @@
-package org.senderroute.deliver;
+package org.senderroute.domain;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.senderroute.intake.SenderRequest;
-import org.senderroute.observe.SenderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.senderroute.ledger.FileLedger;
-import org.senderroute.validate.Failure;
 
 /**
  * Everything that happens to one input file: where its success and failure rows are staged, and the counts for
@@ -32,18 +31,18 @@ public final class FileRun {
     static final String[] FAILURE_COLUMNS = {"record", "sender", "description", "iso_code", "entity_id", "error_code",
         "error_message"};
 
-    private final FileLedger.Visit visit;
+    private final FileVisit visit;
     private final String inputName;
     private final String outputStem;
     private final long startNanos = System.nanoTime();
     private final OutcomeFile success;
     private final OutcomeFile failure;
     private final Map<String, Long> failedByCode = new TreeMap<>();
-    private final SenderMetrics metrics;
+    private final OutcomeCounter counter;
     private final long progressEveryNanos;
     private long lastProgressNanos = System.nanoTime();
     private long sizeBytes = -1;
-    private java.util.function.LongSupplier bytesRead = () -> -1;
+    private LongSupplier bytesRead = () -> -1;
     private String format = "?";
     private long calls;
     private long batches;
@@ -53,9 +52,9 @@ public final class FileRun {
     private volatile Throwable abandoned;
     private volatile boolean interrupted;
 
-    FileRun(String inputName, String outputStem, Path stagingDir, FileLedger.Visit visit,
-            SenderMetrics metrics, java.time.Duration progressEvery, boolean guardFormulas) {
-        this.metrics = metrics;
+    public FileRun(String inputName, String outputStem, Path stagingDir, FileVisit visit,
+            OutcomeCounter counter, Duration progressEvery, boolean guardFormulas) {
+        this.counter = counter;
         this.progressEveryNanos = progressEvery.toNanos();
         this.visit = visit;
         this.inputName = inputName;
@@ -69,7 +68,7 @@ public final class FileRun {
     }
 
     /** What the file ledger said when the file was taken; null when the input was not a local file. */
-    public FileLedger.Visit visit() {
+    public FileVisit visit() {
         return visit;
     }
 
@@ -90,14 +89,14 @@ public final class FileRun {
     public synchronized void succeeded(SenderRequest r, String kaleyraId, String status, String code, String message) {
         success.write(Long.toString(r.record()), r.sender(), r.description(), r.isoCode(), r.entityId(), kaleyraId, status,
                 code, message);
-        metrics.succeeded(1);
+        counter.succeeded(1);
     }
 
     public synchronized void failed(SenderRequest r, Failure why) {
         failure.write(Long.toString(r.record()), r.sender(), r.description(), r.isoCode(), r.entityId(), why.code(),
                 why.message());
         failedByCode.merge(why.code(), 1L, Long::sum);
-        metrics.failed(why.code());
+        counter.failed(why.code());
     }
 
     /** The file cannot be read from record {@code atRecord} on (or at all when it is 1). */
@@ -149,7 +148,7 @@ public final class FileRun {
     }
 
     /** The file's size and how much of it has been read so far, for the progress line. */
-    public void trackProgress(long size, java.util.function.LongSupplier read) {
+    public void trackProgress(long size, LongSupplier read) {
         this.sizeBytes = size;
         this.bytesRead = read;
     }
@@ -268,7 +267,7 @@ public final class FileRun {
         outputs.put("failure", hasFailureFile() ? failureName() : null);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -277,7 +276,7 @@ public final class FileRun {
         return outputStem + ".summary.json";
     }
 
-    synchronized Map<String, Long> failedByCode() {
+    public synchronized Map<String, Long> failedByCode() {
         return new TreeMap<>(failedByCode);
     }
 

@@ -1,6 +1,7 @@
-package org.senderroute.intake;
+package org.senderroute.support;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.LongBuffer;
@@ -127,7 +128,7 @@ public final class LongSlots implements AutoCloseable {
         Object unsafe = null;
         try {
             Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-            java.lang.reflect.Field field = unsafeClass.getDeclaredField("theUnsafe");
+            Field field = unsafeClass.getDeclaredField("theUnsafe");
             field.setAccessible(true);
             unsafe = field.get(null);
             invokeCleaner = unsafeClass.getMethod("invokeCleaner", ByteBuffer.class);

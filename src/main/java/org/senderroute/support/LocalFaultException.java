@@ -1,4 +1,4 @@
-package org.senderroute.intake;
+package org.senderroute.support;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;

@@ -1,4 +1,4 @@
-package org.senderroute.intake;
+package org.senderroute.support;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package org.senderroute.intake;
+package org.senderroute.support;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.senderroute.intake;
+package org.senderroute.support;
 
 /**
  * A 64-bit fingerprint (FNV-1a) of a few strings, and the bit mixing that spreads it over a hash table: how the

@@ -1,4 +1,4 @@
-package org.senderroute.intake;
+package org.senderroute.domain;
 
 /**
  * One Sender ID request as read from an input file.

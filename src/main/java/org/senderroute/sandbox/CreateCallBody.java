@@ -13,25 +13,25 @@ import java.util.List;
  * @param data    the elements of {@code data}, or null when the body is unusable
  * @param problem a short reason when the body is unusable, else null
  */
-record SenderRequest(List<JsonNode> data, String problem) {
+record CreateCallBody(List<JsonNode> data, String problem) {
 
-    static SenderRequest parse(ObjectMapper mapper, byte[] body) {
+    static CreateCallBody parse(ObjectMapper mapper, byte[] body) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
         } catch (IOException e) {
-            return new SenderRequest(null, KaleyraMessages.BAD_BODY_NOT_JSON);
+            return new CreateCallBody(null, KaleyraMessages.BAD_BODY_NOT_JSON);
         }
         if (root == null || root.isMissingNode()) {
-            return new SenderRequest(null, KaleyraMessages.BAD_BODY_NOT_JSON);
+            return new CreateCallBody(null, KaleyraMessages.BAD_BODY_NOT_JSON);
         }
         JsonNode data = root.isObject() ? root.get("data") : null;
         if (data == null || !data.isArray()) {
-            return new SenderRequest(null, KaleyraMessages.BAD_BODY_NO_DATA);
+            return new CreateCallBody(null, KaleyraMessages.BAD_BODY_NO_DATA);
         }
         List<JsonNode> elements = new ArrayList<>(data.size());
         data.forEach(elements::add);
-        return new SenderRequest(List.copyOf(elements), null);
+        return new CreateCallBody(List.copyOf(elements), null);
     }
 
     boolean readable() {

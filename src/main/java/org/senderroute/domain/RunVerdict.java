@@ -1,12 +1,11 @@
-package org.senderroute.kaleyra;
+package org.senderroute.domain;
 
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import org.senderroute.deliver.FileRun;
-import org.senderroute.intake.LocalFaultException;
+import org.senderroute.support.LocalFaultException;
 
 /**
  * What the process as a whole must report when it ends (the exit code of a {@code --once} run): 0 when every

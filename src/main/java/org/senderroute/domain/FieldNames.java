@@ -1,4 +1,4 @@
-package org.senderroute.intake;
+package org.senderroute.domain;
 
 import java.util.Locale;
 

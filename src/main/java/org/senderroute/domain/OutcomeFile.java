@@ -1,4 +1,4 @@
-package org.senderroute.deliver;
+package org.senderroute.domain;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -11,10 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import org.senderroute.intake.FormulaGuard;
-import org.senderroute.intake.LocalFaultException;
+import org.senderroute.support.FormulaGuard;
+import org.senderroute.support.LocalFaultException;
 
 /**
  * One output CSV being written in the staging directory, through one buffered writer for the whole file
@@ -54,7 +55,7 @@ final class OutcomeFile {
                 }
                 // rows reach the disk through the buffered writer, not one system call each
                 rows = CSV.writerFor(String[].class).with(schema.build())
-                        .without(com.fasterxml.jackson.databind.SerializationFeature.FLUSH_AFTER_WRITE_VALUE).writeValues(out);
+                        .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE).writeValues(out);
             }
             String[] row = new String[values.length];
             for (int i = 0; i < values.length; i++) {

@@ -12,11 +12,11 @@ import java.util.SortedMap;
 import static org.senderroute.sandbox.KaleyraMessages.*;
 
 /** Builds the JSON bodies the sandbox answers with, shaped like Kaleyra's. */
-final class KaleyraReplies {
+final class SandboxReplies {
 
     private final ObjectMapper mapper;
 
-    KaleyraReplies(ObjectMapper mapper) {
+    SandboxReplies(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 

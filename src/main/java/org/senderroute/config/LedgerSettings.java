@@ -1,0 +1,127 @@
+package org.senderroute.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.senderroute.ledger.FileLedger;
+import org.senderroute.ledger.JdbcFileLedger;
+import org.senderroute.ledger.JdbcSenderLedger;
+import org.senderroute.ledger.JournalFileLedger;
+import org.senderroute.ledger.JournalSenderLedger;
+import org.senderroute.ledger.LedgerDatabase;
+import org.senderroute.ledger.LedgerException;
+import org.senderroute.ledger.LedgerJournal;
+import org.senderroute.ledger.SenderLedger;
+import org.senderroute.support.LongSlots;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger of {@code sender.ledger.store}: the journal file of {@code sender.ledger.journal} (default), or the
+ * database of {@code sender.ledger.url} ({@code jdbc}). The sender ledger is added to Camel as a service: it reads
+ * its journal or creates its schema when Camel starts, before the routes, and is closed or flushed when Camel stops,
+ * after them.
+ */
+final class LedgerSettings {
+
+    /** The ledger database's connections: bound here unless the operator bound a DataSource of that name. */
+    public static final String DATA_SOURCE_BEAN = "ledgerDataSource";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerSettings.class);
+
+    /** The two ledgers of one store. */
+    record Ledgers(SenderLedger senders, FileLedger files) {
+    }
+
+    private LedgerSettings() {
+    }
+
+    static Ledgers configure(CamelContext context, Settings settings) throws Exception {
+        String store = settings.required("sender.ledger.store").toLowerCase(Locale.ROOT);
+        Ledgers ledgers = switch (store) {
+            case "journal" -> journal(settings);
+            case "jdbc" -> database(context, settings);
+            default -> throw new IllegalArgumentException("sender.ledger.store must be journal or jdbc, not " + store);
+        };
+        context.addService(ledgers.senders(), true, true);
+        return ledgers;
+    }
+
+    private static Ledgers journal(Settings settings) throws Exception {
+        String where = settings.required("sender.ledger.journal");
+        boolean temporary = "temporary".equals(where);
+        LedgerJournal journal;
+        try {
+            journal = temporary ? LedgerJournal.temporary()
+                    : LedgerJournal.open(Path.of(where), settings.flag("sender.ledger.fsync"));
+        } catch (IOException | LedgerException e) {
+            throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be opened: "
+                    + e, e);
+        }
+        Path scratch;
+        if (temporary) {
+            scratch = Files.createTempDirectory("sender-ledger-");
+            scratch.toFile().deleteOnExit();
+        } else {
+            scratch = journal.file().toAbsolutePath().getParent();
+            LongSlots.removeLeftovers(scratch);
+        }
+        JournalFileLedger files = new JournalFileLedger(journal);
+        JournalSenderLedger senders;
+        try {
+            // the index beside the journal takes disk space: a full disk says so here
+            senders = temporary ? new JournalSenderLedger(journal, scratch, files)
+                    : new JournalSenderLedger(journal, scratch, files, new EarlierOutputs(journal,
+                            List.of(settings.get("sender.output.success", ""), settings.get("sender.output.failure", ""))));
+        } catch (RuntimeException e) {
+            journal.close();
+            throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be read: "
+                    + (e instanceof LedgerException ? e.getMessage() : e.toString()), e);
+        }
+        LOG.info("Ledger: journal {}", temporary ? "in a temporary file (deleted at stop)" : journal.file());
+        return new Ledgers(senders, files);
+    }
+
+    private static Ledgers database(CamelContext context, Settings settings) {
+        String url = settings.required("sender.ledger.url");
+        String name = SenderRouteConfiguration.withoutQuery(url);
+        Registry registry = context.getRegistry();
+        DataSource dataSource = registry.lookupByNameAndType(DATA_SOURCE_BEAN, DataSource.class);
+        if (dataSource == null) {
+            dataSource = pool(url, settings.required("sender.ledger.username"), settings.get("sender.ledger.password", ""),
+                    settings.integer("sender.http.max-concurrent-calls", 1, 64) + 2);
+            // closed by the registry when Camel stops, after the ledger (a service) has written what it holds
+            registry.bind(DATA_SOURCE_BEAN, DataSource.class, dataSource, null, "close");
+        } else {
+            name = DATA_SOURCE_BEAN + " (" + dataSource.getClass().getSimpleName() + ")";
+        }
+        LedgerDatabase db = new LedgerDatabase(dataSource, name);
+        LOG.info("Ledger: database {}", name);
+        return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 1, 1_000_000)),
+                new JdbcFileLedger(db));
+    }
+
+    /**
+     * A pool of connections to the database of {@code sender.ledger.url}, opened on first use. Hikari logs its
+     * settings at DEBUG only, the password masked (also in a URL).
+     */
+    private static HikariDataSource pool(String url, String username, String password, int size) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setPoolName("sender-ledger");
+        pool.setJdbcUrl(url);
+        pool.setUsername(username);
+        pool.setPassword(password);
+        pool.setAutoCommit(false);
+        pool.setMaximumPoolSize(size);
+        pool.setMinimumIdle(0);
+        return pool;
+    }
+}
