@@ -10,14 +10,15 @@ import org.apache.camel.main.MainListenerSupport;
 import org.senderroute.config.SenderRouteConfiguration;
 import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.IntakeDrain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Starts the module with Camel Main: configuration from {@code config/application.properties} in the working
- * directory (a profile file {@code config/application-<profile>.properties} beside it wins over it, environment
- * variables win over both), routes from {@code routes/*.yaml}.
+ * Starts the module with Camel Main: configuration and routes as {@link ConfigurationSources} finds them (the jar's
+ * own, overridden by a configuration directory and by environment variables).
  *
  * <pre>
- *   java -jar kaleyra-sender-route.jar [--once] [--profile NAME] [Camel Main options]
+ *   java -jar kaleyra-sender-route.jar [--once] [--profile NAME] [--config-dir DIR] [Camel Main options]
  * </pre>
  * {@code --once} processes the files present, delivers every output and exits: 0 when every record reached one of
  * the two outputs, 1 for an invalid configuration, 2 when Kaleyra refused the credentials, 3 when Kaleyra stayed
@@ -25,7 +26,7 @@ import org.senderroute.intake.IntakeDrain;
  */
 public final class SenderRouteApplication {
 
-    public static final String CONFIG_DIR = "config";
+    private static final Logger LOG = LoggerFactory.getLogger(SenderRouteApplication.class);
 
     private SenderRouteApplication() {
     }
@@ -38,6 +39,7 @@ public final class SenderRouteApplication {
     public static int run(String[] args, Properties overrides) {
         boolean once = false;
         String profile = System.getenv("CAMEL_MAIN_PROFILE");
+        String configDir = null;
         List<String> camelArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -47,6 +49,10 @@ public final class SenderRouteApplication {
                 profile = args[++i];
             } else if (arg.startsWith("--profile=")) {
                 profile = arg.substring("--profile=".length());
+            } else if (arg.equals("--config-dir") && i + 1 < args.length) {
+                configDir = args[++i];
+            } else if (arg.startsWith("--config-dir=")) {
+                configDir = arg.substring("--config-dir=".length());
             } else {
                 camelArgs.add(arg);
             }
@@ -57,7 +63,17 @@ public final class SenderRouteApplication {
             props.setProperty("sender.once", "true");
         }
 
-        Main main = createMain(profile, props);
+        Main main;
+        try {
+            ConfigurationSources sources = ConfigurationSources.of(configDir, profile, System.getenv());
+            if (!ManagementPort.available(sources, props, once)) {
+                return RunVerdict.INVALID_CONFIGURATION;
+            }
+            main = createMain(sources, props);
+        } catch (RuntimeException e) {
+            System.err.println("kaleyra-sender-route cannot start: " + rootMessage(e));
+            return RunVerdict.INVALID_CONFIGURATION;
+        }
         RunListener run = new RunListener();
         main.addMainListener(run);
         try {
@@ -81,19 +97,19 @@ public final class SenderRouteApplication {
      * overrides (temporary directories, the sandbox).
      */
     public static Main createMain(String profile, Properties overrides) {
-        Main main = new Main();
-        main.configure().addConfiguration(SenderRouteConfiguration.class);
-        main.setPropertyPlaceholderLocations(locations(profile));
-        main.setOverrideProperties(overrides);
-        return main;
+        return createMain(ConfigurationSources.of(null, profile, System.getenv()), overrides);
     }
 
-    static String locations(String profile) {
-        String base = "file:" + CONFIG_DIR + "/application.properties";
-        if (profile == null || profile.isBlank()) {
-            return base;
-        }
-        return "file:" + CONFIG_DIR + "/application-" + profile.trim() + ".properties," + base;
+    /** The application with its configuration from these sources; the overrides win over the environment. */
+    static Main createMain(ConfigurationSources sources, Properties overrides) {
+        Main main = new Main();
+        main.configure().addConfiguration(SenderRouteConfiguration.class);
+        main.setPropertyPlaceholderLocations(sources.locations());
+        Properties properties = sources.environmentOverrides();
+        properties.putAll(overrides);
+        PollSchedule.apply(sources, properties);
+        main.setOverrideProperties(properties);
+        return main;
     }
 
     /**
@@ -122,6 +138,14 @@ public final class SenderRouteApplication {
 
         @Override
         public void afterStart(BaseMainSupport main) {
+            var properties = main.getCamelContext().getPropertiesComponent();
+            if (properties.resolveProperty("camel.management.enabled").map(Boolean::parseBoolean).orElse(false)) {
+                LOG.info("Management server on http://{}:{}/observe (health, metrics, info){}",
+                        properties.resolveProperty("camel.management.host").orElse("0.0.0.0"),
+                        properties.resolveProperty("camel.management.port").orElse("8080"),
+                        properties.resolveProperty("camel.management.host").map(h -> h.startsWith("127.")).orElse(false)
+                                ? ": this machine only" : ": reachable from the network, without authentication");
+            }
             var registry = main.getCamelContext().getRegistry();
             verdict = registry.lookupByNameAndType("runVerdict", RunVerdict.class);
             IntakeDrain drain = registry.lookupByNameAndType("intakeDrain", IntakeDrain.class);

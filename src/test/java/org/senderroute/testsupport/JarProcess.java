@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,16 +27,21 @@ public final class JarProcess {
 
     /** Copies config/ and routes/ into the working directory (once) and starts the jar with these arguments and variables. */
     public static JarProcess start(Path workDir, Map<String, String> environment, String... args) throws IOException {
-        Path jar = Path.of("target/kaleyra-sender-route.jar").toAbsolutePath();
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: run mvn package first");
-        }
         if (!Files.exists(workDir.resolve("routes"))) {
             copyTree(Path.of("config"), workDir.resolve("config"));
             copyTree(Path.of("routes"), workDir.resolve("routes"));
         }
+        return startBare(workDir, environment, args);
+    }
+
+    /** Starts the jar in the working directory as it is (nothing copied into it), as an operator runs it. */
+    public static JarProcess startBare(Path workDir, Map<String, String> environment, String... args) throws IOException {
+        Path jar = Path.of("target/kaleyra-sender-route.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run mvn package first");
+        }
         Path log = Files.createTempFile(workDir, "run-", ".log");
-        List<String> command = new java.util.ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

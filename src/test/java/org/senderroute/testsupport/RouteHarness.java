@@ -58,6 +58,8 @@ public final class RouteHarness implements AutoCloseable {
         p.setProperty("sender.http.response-timeout", "5000");
         p.setProperty("sender.http.connect-timeout", "2000");
         p.setProperty("camel.main.shutdown-timeout", "10");
+        // the route files of the project, as they are, not their copies in the build's class path
+        p.setProperty("camel.main.routes-include-pattern", "file:routes/*.yaml");
         p.setProperty("camel.management.port", Integer.toString(freePort()));
         p.setProperty("camel.management.host", "127.0.0.1");
         p.setProperty("sender.ledger.url", "jdbc:h2:file:" + dir.resolve("ledger/ledger").toAbsolutePath() + ";WRITE_DELAY=0");
