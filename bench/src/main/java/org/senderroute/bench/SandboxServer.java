@@ -97,7 +97,8 @@ public final class SandboxServer {
 
         private static boolean sleepingOutLatency(StackTraceElement[] stack) {
             for (StackTraceElement frame : stack) {
-                if (frame.getClassName().equals(KaleyraSandbox.class.getName()) && frame.getMethodName().equals("pause")) {
+                if (frame.getClassName().startsWith(KaleyraSandbox.class.getPackageName() + ".")
+                        && frame.getMethodName().equals("pause")) {
                     return true;
                 }
             }
