@@ -1,12 +1,19 @@
 package org.senderroute;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.task.Tasks;
+import org.apache.camel.support.task.budget.Budgets;
 import org.senderroute.config.SenderRouteConfiguration;
 import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.IntakeDrain;
@@ -150,8 +157,35 @@ public final class SenderRouteApplication {
             verdict = registry.lookupByNameAndType("runVerdict", RunVerdict.class);
             IntakeDrain drain = registry.lookupByNameAndType("intakeDrain", IntakeDrain.class);
             if (drain != null && main instanceof Main m) {
-                drain.onDrained(m::completed);
+                CamelContext context = main.getCamelContext();
+                drain.onDrained(() -> {
+                    try {
+                        endPolling(context);
+                    } finally {
+                        m.completed();
+                    }
+                });
             }
+        }
+
+        /**
+         * Before a --once run stops: no intake starts another poll, and the poll under way, the one whose empty message
+         * reported the last intake drained, has ended. Camel's graceful shutdown counts a poll under way as a pending
+         * exchange of its route, and then looks again only a second later; stopping straight from the drain would race
+         * with the end of that very poll. Bounded: a poll still busy after that is left to the graceful shutdown.
+         */
+        private static void endPolling(CamelContext context) {
+            List<ScheduledPollConsumer> polls = new ArrayList<>();
+            for (Route route : context.getRoutes()) {
+                if (route.getConsumer() instanceof ScheduledPollConsumer poll) {
+                    ServiceHelper.suspendService(poll);
+                    polls.add(poll);
+                }
+            }
+            Tasks.foregroundTask().withName("once-end-polling")
+                    .withBudget(Budgets.iterationTimeBudget().withInterval(Duration.ofMillis(5))
+                            .withMaxDuration(Duration.ofSeconds(5)).build())
+                    .build().run(context, () -> polls.stream().noneMatch(ScheduledPollConsumer::isPolling));
         }
     }
 }

@@ -3,6 +3,8 @@ package org.senderroute.route;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
+import org.senderroute.testsupport.LogCapture;
 import org.senderroute.testsupport.Outputs;
 import org.senderroute.testsupport.OnceRun;
 import org.senderroute.testsupport.RouteHarness;
@@ -57,6 +60,27 @@ class OnceModeTest {
         assertThat(dir.resolve("inbox/.done/a.csv")).exists();
         assertThat(dir.resolve("inbox/.done/b.json")).exists();
         assertThat(dir.resolve("inbox/a.csv")).doesNotExist();
+    }
+
+    /**
+     * An empty drop: the run stops at once. Camel's graceful shutdown never finds the poll that reported the drop
+     * empty still under way (it would then wait a whole second before looking again).
+     */
+    @Test
+    void stopsWithoutWaitingOnTheLastPoll() throws Exception {
+        Properties p = RouteHarness.defaults(dir, sandbox);
+        Files.createDirectories(dir.resolve("inbox"));
+        List<String> waited = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            String run = "run " + i + ": ";
+            try (LogCapture log = LogCapture.start()) {
+                assertThat(runOnce(p)).isZero();
+                log.lines().stream().filter(l -> l.contains("DefaultShutdownStrategy - Waiting as there are still"))
+                        .forEach(l -> waited.add(run + l));
+            }
+        }
+        assertThat(waited).isEmpty();
+        assertThat(sandbox.postCalls()).isZero();
     }
 
     /** A missing credential, or a setting whose value shipped in config/application.properties was removed. */
