@@ -45,6 +45,8 @@ public final class LedgerJournal implements AutoCloseable {
     private final boolean fsync;
     private final boolean temporary;
     private final FileChannel channel;
+    /** The journal held by this process alone, while open; null for a temporary journal. */
+    private final JournalLock held;
     private final ReentrantLock appending = new ReentrantLock();
     private final AtomicBoolean damageSeen = new AtomicBoolean();
     private volatile long end;
@@ -52,29 +54,45 @@ public final class LedgerJournal implements AutoCloseable {
     private volatile long checkedFrom;
     private boolean isNew;
 
-    private LedgerJournal(Path file, boolean fsync, boolean temporary) throws IOException {
+    private LedgerJournal(Path file, boolean fsync, String holder) throws IOException {
         this.file = file;
         this.fsync = fsync;
-        this.temporary = temporary;
+        this.temporary = holder == null;
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.held = temporary ? null : JournalLock.take(file, holder);
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            held.release();
+            throw e;
+        }
     }
 
     /**
-     * Opens the journal at this path (created, with its folder, when missing); {@link #replay} reads it through.
+     * Opens the journal at this path (created, with its folder, when missing) for this process alone;
+     * {@link #replay} reads it through.
      *
      * @param fsync whether every write is forced to the disk before it counts as done (it then survives a power
      *              loss, not only a crash of the process)
+     * @throws JournalInUseException when another running process (or another application in this one) holds it
      */
     public static LedgerJournal open(Path file, boolean fsync) throws IOException {
-        return new LedgerJournal(file, fsync, false);
+        return open(file, fsync, "process " + ProcessHandle.current().pid());
+    }
+
+    /**
+     * Opens the journal as {@link #open(Path, boolean)} does, held by the instance that {@code holder} describes
+     * (written into its lock file, for a second instance to name it).
+     */
+    public static LedgerJournal open(Path file, boolean fsync, String holder) throws IOException {
+        return new LedgerJournal(file, fsync, holder);
     }
 
     /** A journal in a temporary file, deleted when closed (the sandbox profile: it forgets, like the sandbox). */
     public static LedgerJournal temporary() throws IOException {
-        return new LedgerJournal(Files.createTempFile("sender-ledger-", ".journal"), false, true);
+        return new LedgerJournal(Files.createTempFile("sender-ledger-", ".journal"), false, null);
     }
 
     public Path file() {
@@ -296,6 +314,10 @@ public final class LedgerJournal implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("closing the ledger journal: {}", e.toString());
+        } finally {
+            if (held != null) {
+                held.release();
+            }
         }
     }
 }
