@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A crash in the middle of a write leaves at most an incomplete last line: it is cut off when the journal is read
  * through ({@link #replay}). Each line ends with its {@link LineChecksum}: a line damaged on the disk is skipped and
- * told, never read as something else ({@link JournalReplay}). One idea, the journal file, in one class.
+ * told, never read as something else ({@link JournalReplay}). While open, the journal is held by this instance
+ * alone ({@link JournalLock}). One idea, the journal file, in one class.
  */
 public final class LedgerJournal implements AutoCloseable {
 
@@ -54,6 +56,7 @@ public final class LedgerJournal implements AutoCloseable {
     private volatile long checkedFrom;
     private boolean isNew;
 
+    /** @param holder who holds the journal while it is open; null for a temporary journal, which nobody shares */
     private LedgerJournal(Path file, boolean fsync, String holder) throws IOException {
         this.file = file;
         this.fsync = fsync;
@@ -65,7 +68,9 @@ public final class LedgerJournal implements AutoCloseable {
         try {
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException | RuntimeException e) {
-            held.release();
+            if (held != null) {
+                held.release();
+            }
             throw e;
         }
     }
@@ -87,7 +92,7 @@ public final class LedgerJournal implements AutoCloseable {
      * (written into its lock file, for a second instance to name it).
      */
     public static LedgerJournal open(Path file, boolean fsync, String holder) throws IOException {
-        return new LedgerJournal(file, fsync, holder);
+        return new LedgerJournal(file, fsync, Objects.requireNonNull(holder, "holder"));
     }
 
     /** A journal in a temporary file, deleted when closed (the sandbox profile: it forgets, like the sandbox). */

@@ -3,7 +3,6 @@ package org.senderroute.packaging;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -45,14 +44,9 @@ class SingleJournalIT {
     }
 
     private Map<String, String> environment(String instance) {
-        Map<String, String> env = new HashMap<>();
-        env.put("KALEYRA_BASE_URL", sandbox.baseUrl());
-        env.put("KALEYRA_SID", sandbox.settings().sid());
-        env.put("KALEYRA_API_KEY", sandbox.settings().apiKey());
-        env.put("SENDER_INBOX_MIN_AGE", "0");
-        env.put("SENDER_INBOX_POLL_DELAY", "200");
-        env.put("CAMEL_MANAGEMENT_ENABLED", "false");
-        env.put("SENDER_INSTANCE_ID", instance);
+        Map<String, String> env = JarProcess.environmentFor(sandbox);
+        env.putAll(Map.of("SENDER_INBOX_MIN_AGE", "0", "SENDER_INBOX_POLL_DELAY", "200", "CAMEL_MANAGEMENT_ENABLED", "false",
+                "SENDER_INSTANCE_ID", instance));
         return env;
     }
 
