@@ -17,6 +17,7 @@ import org.apache.camel.support.task.budget.Budgets;
 import org.senderroute.config.SenderRouteConfiguration;
 import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.IntakeDrain;
+import org.senderroute.observe.SenderInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,6 +116,13 @@ public final class SenderRouteApplication {
         Properties properties = sources.environmentOverrides();
         properties.putAll(overrides);
         PollSchedule.apply(sources, properties);
+        // the instance named from the first log line on (its name is checked, and logged, with the other settings)
+        String instance = sources.value(SenderInstance.PROPERTY, properties, "");
+        if (instance.isBlank()) {
+            instance = SenderInstance.ofThisProcess();
+            properties.setProperty(SenderInstance.PROPERTY, instance);
+        }
+        SenderInstance.nameLogLines(instance.trim());
         main.setOverrideProperties(properties);
         return main;
     }

@@ -15,11 +15,13 @@ import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
 import org.senderroute.ledger.JdbcSenderLedger;
 import org.senderroute.ledger.JournalFileLedger;
+import org.senderroute.ledger.JournalInUseException;
 import org.senderroute.ledger.JournalSenderLedger;
 import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.LedgerException;
 import org.senderroute.ledger.LedgerJournal;
 import org.senderroute.ledger.SenderLedger;
+import org.senderroute.observe.SenderInstance;
 import org.senderroute.support.LongSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +46,11 @@ final class LedgerSettings {
     private LedgerSettings() {
     }
 
-    static Ledgers configure(CamelContext context, Settings settings) throws Exception {
+    /** The ledgers of {@code sender.ledger.store}; a journal is held by this instance (named so) until it stops. */
+    static Ledgers configure(CamelContext context, Settings settings, String instance) throws Exception {
         String store = settings.required("sender.ledger.store").toLowerCase(Locale.ROOT);
         Ledgers ledgers = switch (store) {
-            case "journal" -> journal(settings);
+            case "journal" -> journal(settings, instance);
             case "jdbc" -> database(context, settings);
             default -> throw new IllegalArgumentException("sender.ledger.store must be journal or jdbc, not " + store);
         };
@@ -55,13 +58,18 @@ final class LedgerSettings {
         return ledgers;
     }
 
-    private static Ledgers journal(Settings settings) throws Exception {
+    private static Ledgers journal(Settings settings, String instance) throws Exception {
         String where = settings.required("sender.ledger.journal");
         boolean temporary = "temporary".equals(where);
         LedgerJournal journal;
         try {
             journal = temporary ? LedgerJournal.temporary()
-                    : LedgerJournal.open(Path.of(where), settings.flag("sender.ledger.fsync"));
+                    : LedgerJournal.open(Path.of(where), settings.flag("sender.ledger.fsync"), "instance " + instance
+                            + ", process " + ProcessHandle.current().pid() + " on " + SenderInstance.hostName());
+        } catch (JournalInUseException e) {
+            throw new IllegalArgumentException("the ledger journal " + Path.of(where).toAbsolutePath().normalize()
+                    + " (sender.ledger.journal) is in use by another running instance (" + e.holder() + "); one journal"
+                    + " serves one instance: for several instances use sender.ledger.store=jdbc", e);
         } catch (IOException | LedgerException e) {
             throw new IllegalArgumentException("the ledger journal " + where + " (sender.ledger.journal) cannot be opened: "
                     + e, e);

@@ -30,6 +30,7 @@ import org.senderroute.kaleyra.RetryPolicy;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.InboxHealth;
 import org.senderroute.observe.KaleyraHealth;
+import org.senderroute.observe.SenderInstance;
 import org.senderroute.observe.SenderMetrics;
 import org.senderroute.support.LongSlots;
 import org.senderroute.validate.SenderValidator;
@@ -73,6 +74,9 @@ public class SenderRouteConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
+        String instance = SenderInstance.of(settings.get(SenderInstance.PROPERTY));
+        SenderInstance.nameLogLines(instance);
+        LOG.info("Instance: {}", instance);
 
         String baseUrl = settings.get("kaleyra.base-url");
         if (settings.flag("kaleyra.sandbox")) {
@@ -101,24 +105,27 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         context.getExecutorServiceManager().registerThreadPoolProfile(callPool(concurrentCalls));
         registry.bind("callSlots", new CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", accounts);
-        SenderMetrics metrics = new SenderMetrics(context);
+        SenderMetrics metrics = new SenderMetrics(context, instance);
         Path scratch = settings.workDir().resolve("scratch");
         LongSlots.removeLeftovers(scratch);
         registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
-        LedgerSettings.Ledgers ledgers = LedgerSettings.configure(context, settings);
-        FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(), ledgers.files(), metrics,
-                Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 1, 86_400)));
+        Duration progressInterval = Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 1, 86_400));
+        CallBounds callBounds = new CallBounds(
+                settings.integer("sender.http.call-timeout", 1, Integer.MAX_VALUE),
+                settings.integer("sender.http.max-reply-bytes", 1024, Integer.MAX_VALUE),
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "KaleyraCallDeadline"));
+        boolean guardFormulas = settings.flag("sender.output.guard-formulas");
+        // the last setting read: a journal is taken for this instance only once nothing can refuse the start any more
+        LedgerSettings.Ledgers ledgers = LedgerSettings.configure(context, settings, instance);
+        FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(), ledgers.files(), metrics, progressInterval);
         fileRuns.useAccounts(accounts);
-        fileRuns.guardFormulas(settings.flag("sender.output.guard-formulas"));
+        fileRuns.guardFormulas(guardFormulas);
         registry.bind("fileRuns", fileRuns);
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
         registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC()));
-        registry.bind("kaleyraCallBounds", new CallBounds(
-                settings.integer("sender.http.call-timeout", 1, Integer.MAX_VALUE),
-                settings.integer("sender.http.max-reply-bytes", 1024, Integer.MAX_VALUE),
-                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "KaleyraCallDeadline")));
+        registry.bind("kaleyraCallBounds", callBounds);
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "

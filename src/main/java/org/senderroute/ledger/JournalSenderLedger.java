@@ -78,6 +78,12 @@ public final class JournalSenderLedger extends ServiceSupport implements SenderL
         close();
     }
 
+    /** Closed also when Camel shuts down without having started it (a start-up stopped by a later setting). */
+    @Override
+    protected void doShutdown() {
+        close();
+    }
+
     /** Opens the journal at this path for the senders alone, read through (for tests and tools). */
     public static JournalSenderLedger open(Path file, boolean fsync) throws IOException {
         LedgerJournal journal = LedgerJournal.open(file, fsync);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A crash in the middle of a write leaves at most an incomplete last line: it is cut off when the journal is read
  * through ({@link #replay}). Each line ends with its {@link LineChecksum}: a line damaged on the disk is skipped and
- * told, never read as something else ({@link JournalReplay}). One idea, the journal file, in one class.
+ * told, never read as something else ({@link JournalReplay}). While open, the journal is held by this instance
+ * alone ({@link JournalLock}). One idea, the journal file, in one class.
  */
 public final class LedgerJournal implements AutoCloseable {
 
@@ -45,6 +47,8 @@ public final class LedgerJournal implements AutoCloseable {
     private final boolean fsync;
     private final boolean temporary;
     private final FileChannel channel;
+    /** The journal held by this process alone, while open; null for a temporary journal. */
+    private final JournalLock held;
     private final ReentrantLock appending = new ReentrantLock();
     private final AtomicBoolean damageSeen = new AtomicBoolean();
     private volatile long end;
@@ -52,29 +56,48 @@ public final class LedgerJournal implements AutoCloseable {
     private volatile long checkedFrom;
     private boolean isNew;
 
-    private LedgerJournal(Path file, boolean fsync, boolean temporary) throws IOException {
+    /** @param holder who holds the journal while it is open; null for a temporary journal, which nobody shares */
+    private LedgerJournal(Path file, boolean fsync, String holder) throws IOException {
         this.file = file;
         this.fsync = fsync;
-        this.temporary = temporary;
+        this.temporary = holder == null;
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.held = temporary ? null : JournalLock.take(file, holder);
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            if (held != null) {
+                held.release();
+            }
+            throw e;
+        }
     }
 
     /**
-     * Opens the journal at this path (created, with its folder, when missing); {@link #replay} reads it through.
+     * Opens the journal at this path (created, with its folder, when missing) for this process alone;
+     * {@link #replay} reads it through.
      *
      * @param fsync whether every write is forced to the disk before it counts as done (it then survives a power
      *              loss, not only a crash of the process)
+     * @throws JournalInUseException when another running process (or another application in this one) holds it
      */
     public static LedgerJournal open(Path file, boolean fsync) throws IOException {
-        return new LedgerJournal(file, fsync, false);
+        return open(file, fsync, "process " + ProcessHandle.current().pid());
+    }
+
+    /**
+     * Opens the journal as {@link #open(Path, boolean)} does, held by the instance that {@code holder} describes
+     * (written into its lock file, for a second instance to name it).
+     */
+    public static LedgerJournal open(Path file, boolean fsync, String holder) throws IOException {
+        return new LedgerJournal(file, fsync, Objects.requireNonNull(holder, "holder"));
     }
 
     /** A journal in a temporary file, deleted when closed (the sandbox profile: it forgets, like the sandbox). */
     public static LedgerJournal temporary() throws IOException {
-        return new LedgerJournal(Files.createTempFile("sender-ledger-", ".journal"), false, true);
+        return new LedgerJournal(Files.createTempFile("sender-ledger-", ".journal"), false, null);
     }
 
     public Path file() {
@@ -296,6 +319,10 @@ public final class LedgerJournal implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("closing the ledger journal: {}", e.toString());
+        } finally {
+            if (held != null) {
+                held.release();
+            }
         }
     }
 }

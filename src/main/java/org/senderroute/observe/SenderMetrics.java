@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -18,11 +19,16 @@ import org.senderroute.domain.OutcomeCounter;
  * The figures an operator asks about, as Micrometer meters in Camel's registry, exported by the management server
  * at /observe/metrics (names there get Prometheus' {@code _total} and {@code _seconds} suffixes):
  * records received, valid, invalid by rule, succeeded, failed by code; batches, resubmissions, retries; call
- * latency; files in progress; the time of the last success.
+ * latency; files in progress; the time of the last success. Each carries the tag {@code instance}: the
+ * {@link SenderInstance} that counted it.
  */
 public final class SenderMetrics implements OutcomeCounter {
 
+    /** The tag every meter of the module carries. */
+    public static final String INSTANCE_TAG = "instance";
+
     private final CamelContext context;
+    private final Tags instance;
     private final AtomicInteger filesInProgress = new AtomicInteger();
     private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
     private volatile MeterRegistry registry;
@@ -31,8 +37,15 @@ public final class SenderMetrics implements OutcomeCounter {
     private final Map<String, Counter> failedByCode = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencyByOutcome = new ConcurrentHashMap<>();
 
+    /** The meters of this process, tagged with its default {@link SenderInstance} name. */
     public SenderMetrics(CamelContext context) {
+        this(context, SenderInstance.of(null));
+    }
+
+    /** The meters of the instance of this name. */
+    public SenderMetrics(CamelContext context, String instance) {
         this.context = context;
+        this.instance = Tags.of(INSTANCE_TAG, instance);
     }
 
     private MeterRegistry registry() {
@@ -46,9 +59,10 @@ public final class SenderMetrics implements OutcomeCounter {
                         r = new SimpleMeterRegistry();
                     }
                     Gauge.builder("sender.files.in.progress", filesInProgress, AtomicInteger::get)
-                            .description("Files being processed now").register(r);
+                            .description("Files being processed now").tags(instance).register(r);
                     Gauge.builder("sender.last.success.timestamp", lastSuccessEpochSeconds, AtomicLong::get)
-                            .description("Unix time (seconds) of the last record created by Kaleyra").register(r);
+                            .description("Unix time (seconds) of the last record created by Kaleyra").tags(instance)
+                            .register(r);
                     registry = r;
                 }
             }
@@ -76,7 +90,8 @@ public final class SenderMetrics implements OutcomeCounter {
     public void invalid(String rule) {
         Counter known = invalidByRule.get(rule);
         (known != null ? known : invalidByRule.computeIfAbsent(rule, k -> Counter.builder("sender.records.invalid")
-                .description("Records refused before sending, by rule").tag("rule", k).register(registry()))).increment();
+                .description("Records refused before sending, by rule").tag("rule", k).tags(instance)
+                .register(registry()))).increment();
     }
 
     @Override
@@ -89,7 +104,8 @@ public final class SenderMetrics implements OutcomeCounter {
     public void failed(String code) {
         Counter known = failedByCode.get(code);
         (known != null ? known : failedByCode.computeIfAbsent(code, k -> Counter.builder("sender.records.failed")
-                .description("Records written to the failure output, by code").tag("code", k).register(registry()))).increment();
+                .description("Records written to the failure output, by code").tag("code", k).tags(instance)
+                .register(registry()))).increment();
     }
 
     public void batchSent() {
@@ -106,7 +122,7 @@ public final class SenderMetrics implements OutcomeCounter {
 
     public void call(Duration took, String outcome) {
         latencyByOutcome.computeIfAbsent(outcome, k -> Timer.builder("sender.api.latency")
-                .description("Time of Create Sender ID calls, by outcome").tag("outcome", k)
+                .description("Time of Create Sender ID calls, by outcome").tag("outcome", k).tags(instance)
                 .publishPercentileHistogram().register(registry())).record(took);
     }
 
@@ -114,6 +130,7 @@ public final class SenderMetrics implements OutcomeCounter {
     private Counter counter(String name, String description) {
         Counter known = counters.get(name);
         return known != null ? known
-                : counters.computeIfAbsent(name, k -> Counter.builder(k).description(description).register(registry()));
+                : counters.computeIfAbsent(name, k -> Counter.builder(k).description(description).tags(instance)
+                        .register(registry()));
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.senderroute.domain.SenderRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The journal on a real file: what it answers, what survives a restart and an interrupted write. */
 class JournalSenderLedgerTest {
@@ -76,7 +77,9 @@ class JournalSenderLedgerTest {
         SenderRequest bravo = sender("BRAVOO", "in");
         JournalSenderLedger crashed = JournalSenderLedger.open(file, true);
         crashed.callStarted(SID, "big.csv", List.of(alpha, bravo));
-        // no reply, no close: the process died here
+        // no reply: the process died here; closing writes nothing, it only lets the journal go as the death of the
+        // process does (one journal, one instance: a second open while it is held is refused)
+        crashed.close();
 
         try (JournalSenderLedger ledger = JournalSenderLedger.open(file, true)) {
             assertThat(ledger.pendingCalls()).isEqualTo(1);
@@ -92,7 +95,6 @@ class JournalSenderLedgerTest {
         try (JournalSenderLedger ledger = JournalSenderLedger.open(file, true)) {
             assertThat(ledger.pendingCalls()).as("the old call is settled once all its senders are known").isZero();
         }
-        crashed.close();
     }
 
     @Test
@@ -141,5 +143,19 @@ class JournalSenderLedgerTest {
             assertThat(ledger.lookup(SID, List.of(sender("alphaa", "IN")))).containsKey("ALPHAA|in");
         }
         assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void aJournalHeldIsRefusedToASecondOpenUntilClosed() throws Exception {
+        Path file = dir.resolve("held.journal");
+        try (JournalSenderLedger held = JournalSenderLedger.open(file, false)) {
+            assertThatThrownBy(() -> LedgerJournal.open(file, false, "instance second"))
+                    .isInstanceOfSatisfying(JournalInUseException.class, e -> assertThat(e.holder())
+                            .startsWith("process " + ProcessHandle.current().pid() + ", since "));
+            assertThat(held.senders()).isZero();
+        }
+        try (LedgerJournal again = LedgerJournal.open(file, false, "instance third")) {
+            assertThat(Path.of(file + ".lock")).content().startsWith("instance third, since ");
+        }
     }
 }

@@ -46,8 +46,11 @@ class ObservabilityTest {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** The value of the metric on this line, the tag instance (which every sender_ metric carries) left out. */
     private static double metric(String metrics, String line) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.E+-]+)$").matcher(metrics);
+        String untagged = metrics.replaceAll("\\{instance=\"[^\"]*\"}", "").replaceAll("instance=\"[^\"]*\",", "")
+                .replaceAll(",instance=\"[^\"]*\"", "");
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.E+-]+)$").matcher(untagged);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
@@ -85,6 +88,46 @@ class ObservabilityTest {
         assertThat(report.get("calls").asInt()).isEqualTo(4);
         assertThat(report.get("outputs").get("failure").asText()).endsWith(".failure.csv").startsWith("observed.");
         assertThat(summary.getFileName().toString()).startsWith("observed.");
+    }
+
+    @Test
+    void theInstanceIsNamedInEveryLogLineAndMetric() throws Exception {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
+        try (LogCapture logs = LogCapture.start()) {
+            app = RouteHarness.start(dir, sandbox, Map.of("sender.instance-id", "route-b7"));
+            app.drop("named.csv", SenderFiles.csv(3));
+            app.awaitTaken("named.csv");
+
+            assertThat(logs.lines()).filteredOn(l -> l.contains("Instance: ")).singleElement()
+                    .satisfies(l -> assertThat(l).endsWith("Instance: route-b7"));
+            assertThat(logs.written("text")).hasSize(logs.lines().size())
+                    .allSatisfy(l -> assertThat(l).matches("(?s)\\S+ \\S+ +route-b7 \\[.*"))
+                    .anySatisfy(l -> assertThat(l).contains("route-b7", "[named.csv"));
+            assertThat(logs.written("json")).isNotEmpty()
+                    .allSatisfy(l -> assertThat(new ObjectMapper().readTree(l).get("senderInstance").asText())
+                            .isEqualTo("route-b7"));
+        }
+        String metrics = get("/observe/metrics");
+        assertThat(metrics).contains("sender_records_received_total{instance=\"route-b7\"} 3",
+                "sender_records_succeeded_total{instance=\"route-b7\"} 3",
+                "sender_api_latency_seconds_count{instance=\"route-b7\",outcome=\"accepted\"} 1");
+        assertThat(metrics.lines().filter(l -> l.startsWith("sender_")).toList()).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains("instance=\"route-b7\""));
+    }
+
+    @Test
+    void unnamedTheInstanceIsItsHostAndProcess() throws Exception {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
+        String pid = Long.toString(ProcessHandle.current().pid());
+        try (LogCapture logs = LogCapture.start()) {
+            app = RouteHarness.start(dir, sandbox, Map.of());
+            assertThat(logs.lines()).filteredOn(l -> l.contains("Instance: ")).singleElement()
+                    .satisfies(l -> assertThat(l).endsWith("-" + pid).doesNotEndWith("Instance: -" + pid));
+        }
+        app.drop("unnamed.csv", SenderFiles.csv(1));
+        app.awaitTaken("unnamed.csv");
+        assertThat(get("/observe/metrics")).containsPattern("sender_records_received_total\\{instance=\"[^\"]+-" + pid
+                + "\"\\} 1");
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.senderroute.packaging;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,10 +43,7 @@ class CrashAndStopIT {
     }
 
     private Map<String, String> environment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("KALEYRA_BASE_URL", sandbox.baseUrl());
-        env.put("KALEYRA_SID", sandbox.settings().sid());
-        env.put("KALEYRA_API_KEY", sandbox.settings().apiKey());
+        Map<String, String> env = JarProcess.environmentFor(sandbox);
         env.put("SENDER_BATCH_SIZE", "250");
         env.put("SENDER_HTTP_MAX_CONCURRENT_CALLS", "2");
         env.put("SENDER_HTTP_MAX_REQUESTS_PER_SECOND", "1000");

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,10 +49,7 @@ class RunsAnywhereIT {
 
     /** Every setting the run needs, as environment variables only; data under the (empty) working directory. */
     private Map<String, String> environment(int managementPort) {
-        Map<String, String> env = new HashMap<>();
-        env.put("KALEYRA_BASE_URL", sandbox.baseUrl());
-        env.put("KALEYRA_SID", sandbox.settings().sid());
-        env.put("KALEYRA_API_KEY", sandbox.settings().apiKey());
+        Map<String, String> env = JarProcess.environmentFor(sandbox);
         env.put("SENDER_INBOX", "drop");
         env.put("SENDER_INBOX_MIN_AGE", "0");
         env.put("SENDER_INBOX_POLL_DELAY", "200");

@@ -17,7 +17,7 @@ import org.senderroute.testsupport.SenderFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The application starting on its ledger journal: new beside earlier outputs, damaged, or refused. */
+/** The application starting on its ledger journal: new beside earlier outputs, damaged, refused, or held by another. */
 class LedgerJournalStartTest extends SandboxRouteTest {
 
     private Path journal() {
@@ -91,5 +91,54 @@ class LedgerJournalStartTest extends SandboxRouteTest {
         assertThat(sandbox.postCalls()).isZero();
         assertThat(dir.resolve("inbox/a.csv")).exists();
         assertThat(journal()).hasContent("# kaleyra-sender-route ledger journal, version 3");
+    }
+
+    /** A second application on the journal of one running, its own drop and all: refused at once, sending nothing. */
+    private OnceRun secondInstanceOnTheSameJournal() throws Exception {
+        Path inbox = dir.resolve("second-inbox");
+        Files.createDirectories(inbox);
+        Files.writeString(inbox.resolve("second.csv"), SenderFiles.csv(2));
+        Properties p = RouteHarness.defaults(dir, sandbox);
+        p.setProperty("sender.inbox", inbox.toString());
+        p.setProperty("sender.inbox.min-age", "0");
+        p.setProperty("sender.instance-id", "second-instance");
+        return OnceRun.of(p);
+    }
+
+    @Test
+    void aJournalThatARunningInstanceHoldsIsRefusedToASecondOneAndTheFirstGoesOn() throws Exception {
+        start(SandboxSettings.defaults(), Map.of("sender.instance-id", "first-instance"));
+
+        OnceRun second = secondInstanceOnTheSameJournal();
+
+        assertThat(second.exitCode()).isEqualTo(1);
+        assertThat(second.stderr().lines().toList()).singleElement().satisfies(line -> assertThat(line).contains(
+                "the ledger journal " + journal().toAbsolutePath() + " (sender.ledger.journal) is in use by another"
+                        + " running instance (instance first-instance, process " + ProcessHandle.current().pid(),
+                "one journal serves one instance: for several instances use sender.ledger.store=jdbc"));
+        assertThat(sandbox.postCalls()).isZero();
+        assertThat(dir.resolve("second-inbox/second.csv")).exists();
+
+        app.drop("first.csv", SenderFiles.csv(3));
+        app.awaitTaken("first.csv");
+        assertThat(app.successRows("first")).hasSize(3);
+        app.assertEveryRecordOnce("first", 3);
+        assertThat(secondInstanceOnTheSameJournal().exitCode()).as("still held, refused again").isEqualTo(1);
+
+        app.stop();
+        OnceRun afterTheFirst = secondInstanceOnTheSameJournal();
+        assertThat(afterTheFirst.exitCode()).as(afterTheFirst.stderr()).isZero();
+        assertThat(dir.resolve("second-inbox/.done/second.csv")).exists();
+    }
+
+    @Test
+    void aTemporaryJournalIsNeverShared() throws Exception {
+        start(SandboxSettings.defaults(), Map.of("sender.ledger.journal", "temporary"));
+        Properties p = RouteHarness.defaults(dir, sandbox);
+        p.setProperty("sender.ledger.journal", "temporary");
+        p.setProperty("sender.inbox", dir.resolve("second-inbox").toString());
+        Files.createDirectories(dir.resolve("second-inbox"));
+
+        assertThat(OnceRun.of(p).exitCode()).isZero();
     }
 }

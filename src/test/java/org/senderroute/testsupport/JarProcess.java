@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.senderroute.sandbox.KaleyraSandbox;
 
 /** The built jar run as a separate process, from a working directory holding copies of config/ and routes/. */
 public final class JarProcess {
@@ -47,6 +50,15 @@ public final class JarProcess {
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         return new JarProcess(workDir, builder.start(), log);
+    }
+
+    /** The environment that points the module at this sandbox as its Kaleyra account (to add settings to). */
+    public static Map<String, String> environmentFor(KaleyraSandbox sandbox) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KALEYRA_BASE_URL", sandbox.baseUrl());
+        env.put("KALEYRA_SID", sandbox.settings().sid());
+        env.put("KALEYRA_API_KEY", sandbox.settings().apiKey());
+        return env;
     }
 
     public Process process() {

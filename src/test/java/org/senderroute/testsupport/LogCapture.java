@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
@@ -19,13 +20,15 @@ import org.apache.logging.log4j.core.config.Property;
 /**
  * Records every log event of the process (all loggers, through the root logger) while open, each as one line:
  * level, logger, message, then the class and message of every throwable in its cause chain. Loggers named in
- * {@link #start(String...)} log at DEBUG meanwhile; their levels are restored on {@link #close()}.
+ * {@link #start(String...)} log at DEBUG meanwhile; their levels are restored on {@link #close()}. The events
+ * themselves are kept too, to be {@link #written} as the configured layouts write them.
  */
 public final class LogCapture implements AutoCloseable {
 
     private static final AtomicInteger COUNT = new AtomicInteger();
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<LogEvent> events = new CopyOnWriteArrayList<>();
     private final LoggerContext context;
     private final AbstractAppender appender;
     private final Map<String, Level> restoreLevels = new ConcurrentHashMap<>();
@@ -38,6 +41,7 @@ public final class LogCapture implements AutoCloseable {
             @Override
             public void append(LogEvent event) {
                 lines.add(describe(event));
+                events.add(event.toImmutable());
             }
         };
         appender.start();
@@ -63,6 +67,15 @@ public final class LogCapture implements AutoCloseable {
 
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /**
+     * The events recorded so far as the appender of this name in log4j2.properties writes them ({@code text} or
+     * {@code json}), one line each (lookups in the layout are resolved now).
+     */
+    public List<String> written(String appenderName) {
+        Appender appender = context.getConfiguration().getAppender(appenderName);
+        return events.stream().map(e -> appender.getLayout().toSerializable(e).toString().stripTrailing()).toList();
     }
 
     public String text() {
