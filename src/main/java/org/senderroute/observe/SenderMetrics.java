@@ -25,7 +25,7 @@ import org.senderroute.domain.OutcomeCounter;
 public final class SenderMetrics implements OutcomeCounter {
 
     /** The tag every meter of the module carries. */
-    public static final String INSTANCE_TAG = "instance";
+    public static final String INSTANCE_TAG = "sender_instance";
 
     private final CamelContext context;
     private final Tags instance;

@@ -48,8 +48,8 @@ class ObservabilityTest {
 
     /** The value of the metric on this line, the tag instance (which every sender_ metric carries) left out. */
     private static double metric(String metrics, String line) {
-        String untagged = metrics.replaceAll("\\{instance=\"[^\"]*\"}", "").replaceAll("instance=\"[^\"]*\",", "")
-                .replaceAll(",instance=\"[^\"]*\"", "");
+        String untagged = metrics.replaceAll("\\{sender_instance=\"[^\"]*\"}", "").replaceAll("sender_instance=\"[^\"]*\",", "")
+                .replaceAll(",sender_instance=\"[^\"]*\"", "");
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.E+-]+)$").matcher(untagged);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
@@ -108,11 +108,11 @@ class ObservabilityTest {
                             .isEqualTo("route-b7"));
         }
         String metrics = get("/observe/metrics");
-        assertThat(metrics).contains("sender_records_received_total{instance=\"route-b7\"} 3",
-                "sender_records_succeeded_total{instance=\"route-b7\"} 3",
-                "sender_api_latency_seconds_count{instance=\"route-b7\",outcome=\"accepted\"} 1");
+        assertThat(metrics).contains("sender_records_received_total{sender_instance=\"route-b7\"} 3",
+                "sender_records_succeeded_total{sender_instance=\"route-b7\"} 3",
+                "sender_api_latency_seconds_count{outcome=\"accepted\",sender_instance=\"route-b7\"} 1");
         assertThat(metrics.lines().filter(l -> l.startsWith("sender_")).toList()).isNotEmpty()
-                .allSatisfy(l -> assertThat(l).contains("instance=\"route-b7\""));
+                .allSatisfy(l -> assertThat(l).contains("sender_instance=\"route-b7\""));
     }
 
     @Test
@@ -126,7 +126,7 @@ class ObservabilityTest {
         }
         app.drop("unnamed.csv", SenderFiles.csv(1));
         app.awaitTaken("unnamed.csv");
-        assertThat(get("/observe/metrics")).containsPattern("sender_records_received_total\\{instance=\"[^\"]+-" + pid
+        assertThat(get("/observe/metrics")).containsPattern("sender_records_received_total\\{sender_instance=\"[^\"]+-" + pid
                 + "\"\\} 1");
     }
 
