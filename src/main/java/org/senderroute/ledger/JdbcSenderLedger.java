@@ -39,12 +39,10 @@ import org.senderroute.domain.SenderRequest;
 public final class JdbcSenderLedger extends ServiceSupport implements SenderLedger {
 
     private static final int LOOKUP_CHUNK = 500;
-    private static final String UPSERT = "MERGE INTO sender_ledger t USING (VALUES (CAST(? AS VARCHAR(64)), "
-            + "CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(8)))) AS k (account, sender, iso_code) "
-            + "ON t.account = k.account AND t.sender = k.sender AND t.iso_code = k.iso_code "
-            + "WHEN MATCHED THEN UPDATE SET state = ?, kaleyra_id = ?, reason = ?, source_file = ?, updated_at = ? "
-            + "WHEN NOT MATCHED THEN INSERT (account, sender, iso_code, state, kaleyra_id, reason, source_file, updated_at) "
-            + "VALUES (k.account, k.sender, k.iso_code, ?, ?, ?, ?, ?)";
+    /** The columns of {@code sender_ledger} written per sender, in the order of the parameters. */
+    private static final List<String> COLUMNS = List.of("account VARCHAR(64)", "sender VARCHAR(64)",
+            "iso_code VARCHAR(8)", "state VARCHAR(10)", "kaleyra_id VARCHAR(64)", "reason VARCHAR(1000)",
+            "source_file VARCHAR(500)", "updated_at TIMESTAMP");
 
     /** A created or rejected sender waiting in memory for the next flush. */
     private record Settled(String account, SenderRequest request, LedgerEntry entry) {
@@ -243,7 +241,7 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
         try {
             writeRows(rows, calls, INSERT);
         } catch (LedgerException someExisted) {
-            writeRows(rows, calls, UPSERT);
+            writeRows(rows, calls, db.dialect().upsert("sender_ledger", COLUMNS, List.of("sender", "account", "iso_code")));
         }
         synchronized (settled) {
             rows.forEach(row -> settled.remove(row.account() + "|" + SenderLedger.key(row.request()), row));
@@ -260,13 +258,11 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
                     p.setString(1, row.account());
                     p.setString(2, row.request().sender().toUpperCase(Locale.ROOT));
                     p.setString(3, row.request().isoCode().toLowerCase(Locale.ROOT));
-                    for (int offset : sql == INSERT ? new int[] {4} : new int[] {4, 9}) {
-                        p.setString(offset, e.state());
-                        p.setString(offset + 1, e.kaleyraId().isEmpty() ? null : e.kaleyraId());
-                        p.setString(offset + 2, e.reason().isEmpty() ? null : truncate(e.reason(), 1000));
-                        p.setString(offset + 3, truncate(e.sourceFile(), 500));
-                        p.setTimestamp(offset + 4, Timestamp.from(e.updatedAt()));
-                    }
+                    p.setString(4, e.state());
+                    p.setString(5, e.kaleyraId().isEmpty() ? null : e.kaleyraId());
+                    p.setString(6, e.reason().isEmpty() ? null : truncate(e.reason(), 1000));
+                    p.setString(7, truncate(e.sourceFile(), 500));
+                    p.setTimestamp(8, Timestamp.from(e.updatedAt()));
                     p.addBatch();
                 }
                 p.executeBatch();

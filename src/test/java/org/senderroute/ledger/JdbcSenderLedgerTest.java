@@ -1,0 +1,168 @@
+package org.senderroute.ledger;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.senderroute.domain.SenderRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The ledger database on the embedded H2 file database: what it answers, what a restart keeps, a sender written
+ * again, and the schema it creates, keeps and refuses.
+ */
+class JdbcSenderLedgerTest {
+
+    private static final String SID = "HXIN1234";
+    private static final String ODD_TEXT = "bad\ttext\nover two lines \\ with a backslash, a 'quote', é and अ";
+
+    @TempDir
+    Path dir;
+
+    /** The database under test, empty at the start of each test. */
+    protected DataSource dataSource() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("ledger").toAbsolutePath());
+        h2.setUser("sa");
+        return h2;
+    }
+
+    private LedgerDatabase database() {
+        return new LedgerDatabase(dataSource(), "the test's ledger database");
+    }
+
+    /** A ledger as the application starts it: the schema created or checked first. */
+    private JdbcSenderLedger started() {
+        JdbcSenderLedger ledger = new JdbcSenderLedger(database(), 1);
+        ledger.start();
+        return ledger;
+    }
+
+    private static SenderRequest sender(String name, String iso) {
+        return SenderRequest.of(1, name, "d", iso, "123456789012");
+    }
+
+    @Test
+    void outcomesSurviveARestartAndTheLatestOneCounts() {
+        SenderRequest alpha = sender("alphaa", "IN");
+        SenderRequest bravo = sender("BRAVOO", "in");
+        JdbcSenderLedger ledger = started();
+        long call = ledger.callStarted(SID, "first.csv", List.of(alpha, bravo));
+        ledger.rejected(SID, "first.csv", Map.of(alpha, ODD_TEXT));
+        ledger.created(SID, "first.csv", Map.of(bravo, "42"), "200 OK");
+        ledger.callsSettled(List.of(call));
+        ledger.flush();
+        assertThat(ledger.all(SID).get("ALPHAA|in").reason()).isEqualTo(ODD_TEXT);
+        long again = ledger.callStarted(SID, "second\tfile.csv", List.of(alpha));
+        ledger.created(SID, "second\tfile.csv", Map.of(alpha, "43"), "200 OK");
+        ledger.callsSettled(List.of(again));
+        ledger.stop();
+
+        JdbcSenderLedger reopened = started();
+        Map<String, LedgerEntry> found = reopened.lookup(SID, List.of(alpha, bravo, sender("NOTSEEN", "in")));
+        assertThat(found).containsOnlyKeys("ALPHAA|in", "BRAVOO|in");
+        assertThat(found.get("ALPHAA|in")).satisfies(e -> {
+            assertThat(e.created()).isTrue();
+            assertThat(e.kaleyraId()).isEqualTo("43");
+            assertThat(e.reason()).isEqualTo("200 OK");
+            assertThat(e.sourceFile()).isEqualTo("second\tfile.csv");
+        });
+        assertThat(found.get("BRAVOO|in").kaleyraId()).isEqualTo("42");
+        assertThat(reopened.lookup("OTHERSID", List.of(alpha))).as("another account's senders are its own").isEmpty();
+        assertThat(reopened.pendingCalls()).isZero();
+        reopened.stop();
+    }
+
+    @Test
+    void aBatchOfSendersSomeAlreadyInTheLedgerIsWrittenWhole() {
+        SenderRequest alpha = sender("ALPHAA", "in");
+        SenderRequest bravo = sender("BRAVOO", "in");
+        SenderRequest charlie = sender("CHARLIE", "in");
+        JdbcSenderLedger ledger = new JdbcSenderLedger(database(), 10);
+        ledger.start();
+        ledger.rejected(SID, "a.csv", Map.of(alpha, "too short"));
+        ledger.flush();
+        ledger.created(SID, "b.csv", Map.of(alpha, "1", bravo, "2", charlie, "3"), "200 OK");
+        ledger.stop();
+
+        Map<String, LedgerEntry> all = started().all(SID);
+        assertThat(all).hasSize(3).allSatisfy((key, entry) -> assertThat(entry.created()).isTrue());
+        assertThat(all.get("ALPHAA|in").kaleyraId()).isEqualTo("1");
+    }
+
+    @Test
+    void aCallLeftOpenByACrashMakesItsSendersPendingUntilTheyAreSettled() {
+        SenderRequest alpha = sender("ALPHAA", "in");
+        SenderRequest bravo = sender("BRAVOO", "in");
+        JdbcSenderLedger crashed = started();
+        crashed.callStarted(SID, "big.csv", List.of(alpha, bravo));
+        // no reply, no stop: the process died here
+
+        JdbcSenderLedger ledger = started();
+        assertThat(ledger.pendingCalls()).isEqualTo(1);
+        Map<String, LedgerEntry> found = ledger.lookup(SID, List.of(alpha, bravo));
+        assertThat(found.values()).hasSize(2).allMatch(LedgerEntry::pending);
+        assertThat(found.get("ALPHAA|in").sourceFile()).isEqualTo("big.csv");
+        long call = ledger.callStarted(SID, "big.csv", List.of(alpha, bravo));
+        ledger.created(SID, "big.csv", Map.of(alpha, "", bravo, ""), "created by an earlier call whose reply was lost");
+        ledger.callsSettled(List.of(call));
+        assertThat(ledger.lookup(SID, List.of(alpha, bravo)).values()).allMatch(LedgerEntry::created);
+        ledger.stop();
+        assertThat(started().pendingCalls()).as("only the crashed call is left").isEqualTo(1);
+    }
+
+    @Test
+    void aFileTakenKeepsItsOutputNamesAndIsKnownAsDoneOnceDelivered() {
+        started().stop();
+        JdbcFileLedger files = new JdbcFileLedger(database());
+        assertThat(files.begin("a.csv", "sha-1", "a.20261126T101010Z").alreadyDone()).isFalse();
+        files.begin("b\tc.csv", "sha-2", "b.20261126T101011Z");
+        files.done("b\tc.csv", "sha-2", "2 records, 2 succeeded, 0 failed");
+
+        JdbcFileLedger again = new JdbcFileLedger(database());
+        assertThat(again.begin("a.csv", "sha-1", "a.20261126T120000Z")).as("taken, not finished: same outputs")
+                .satisfies(v -> {
+                    assertThat(v.alreadyDone()).isFalse();
+                    assertThat(v.outputStem()).isEqualTo("a.20261126T101010Z");
+                });
+        assertThat(again.begin("b\tc.csv", "sha-2", "b.x")).satisfies(v -> {
+            assertThat(v.alreadyDone()).isTrue();
+            assertThat(v.doneAt()).isNotNull();
+            assertThat(v.summary()).isEqualTo("2 records, 2 succeeded, 0 failed");
+        });
+        assertThat(again.begin("b\tc.csv", "sha-3", "b.y").alreadyDone()).as("changed content: a new file").isFalse();
+    }
+
+    @Test
+    void theSchemaIsCreatedOnceAndKeptAtEveryStart() throws SQLException {
+        started().stop();
+        started().stop();
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM ledger_schema")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("one version row").isEqualTo(1);
+            assertThat(rs.getInt(2)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSchemaNewerThanThisModuleStopsTheStartNamed() throws SQLException {
+        started().stop();
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("INSERT INTO ledger_schema (version) VALUES (99)");
+        }
+        assertThatThrownBy(this::started).hasMessageContaining("the test's ledger database")
+                .hasMessageContaining("schema version 99");
+    }
+}
