@@ -1,5 +1,7 @@
 package org.senderroute.ledger;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,11 +10,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -28,7 +33,9 @@ import org.senderroute.domain.SenderRequest;
  * <li>after the reply, each sender Kaleyra created or rejected gets its row in {@code sender_ledger}, and the call's
  * pending row goes;</li>
  * <li>the pending rows left by a crash, or by a call whose outcome stayed unknown after every retry, make their
- * senders "pending": an "Already exist" for them later means this module created them.</li>
+ * senders "pending": an "Already exist" for them later means this module created them;</li>
+ * <li>{@link #own} records which instance sends each sender of a call, in {@code sender_owner}, until the call is
+ * settled: of several instances sharing the database, one only gets each sender.</li>
  * </ul>
  * One transaction and one JDBC batch per call, whatever its size. Its length is the SQL of each step of the
  * {@link SenderLedger} contract, one idea, and stays in one class.
@@ -51,7 +58,12 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
     private static final String INSERT = "INSERT INTO sender_ledger (account, sender, iso_code, state, kaleyra_id, reason, "
             + "source_file, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
+    /** The columns of {@code sender_owner}, in the order of the parameters. */
+    private static final List<String> OWNER_COLUMNS = List.of("account VARCHAR(64)", "sender VARCHAR(64)",
+            "iso_code VARCHAR(8)", "instance VARCHAR(200)", "call_id BIGINT", "owned_at TIMESTAMP");
+
     private final LedgerDatabase db;
+    private final String instance;
     private final int flushEvery;
     private final Map<String, Settled> settled = new LinkedHashMap<>();
     private final List<Long> settledCalls = new ArrayList<>();
@@ -66,8 +78,22 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
      *                   loses nothing: those senders are still pending at the next start)
      */
     public JdbcSenderLedger(LedgerDatabase db, int flushEvery) {
+        this(db, flushEvery, ProcessHandle.current().pid() + "@" + hostName());
+    }
+
+    /** @param instance what {@code sender_owner} calls this instance (one name per process sharing the database) */
+    public JdbcSenderLedger(LedgerDatabase db, int flushEvery, String instance) {
         this.db = db;
         this.flushEvery = flushEvery;
+        this.instance = truncate(instance, 200);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
     }
 
     @Override
@@ -152,6 +178,49 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
                     return keysBack.getLong(1);
                 }
             }
+        });
+    }
+
+    /**
+     * Makes this instance the owner of the senders of a call ({@code call}: its id from {@link #callStarted}), in one
+     * transaction committed before the call is made, so that no two instances sharing the database send a sender at
+     * once: a sender whose row in {@code sender_owner} another call holds (until that call is settled) stays that
+     * call's, and is returned. On PostgreSQL, of two instances owning the same sender at the same moment, the second
+     * waits for the first to commit and is then refused it.
+     *
+     * @return the senders this call may not send (another call owns them), by {@link SenderLedger#key(SenderRequest)}
+     */
+    public Set<String> own(String account, long call, Collection<SenderRequest> senders) {
+        String sql = db.dialect().insertIfAbsent("sender_owner", OWNER_COLUMNS, List.of("sender", "account", "iso_code"));
+        // every instance takes the rows in the order of the key: two calls never wait for each other in a circle
+        List<SenderRequest> inKeyOrder = senders.stream().sorted(Comparator.comparing((SenderRequest r) -> r.sender()
+                .toUpperCase(Locale.ROOT)).thenComparing(r -> r.isoCode().toLowerCase(Locale.ROOT))).toList();
+        return db.inTransaction(c -> {
+            Timestamp now = Timestamp.from(Instant.now());
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                for (SenderRequest r : inKeyOrder) {
+                    p.setString(1, account);
+                    p.setString(2, r.sender().toUpperCase(Locale.ROOT));
+                    p.setString(3, r.isoCode().toLowerCase(Locale.ROOT));
+                    p.setString(4, instance);
+                    p.setLong(5, call);
+                    p.setTimestamp(6, now);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            // what this call owns now, whatever the driver says of each row of the batch
+            Set<String> refused = new HashSet<>();
+            senders.forEach(r -> refused.add(SenderLedger.key(r)));
+            try (PreparedStatement p = c.prepareStatement("SELECT sender, iso_code FROM sender_owner WHERE call_id = ?")) {
+                p.setLong(1, call);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        refused.remove(rs.getString(1) + "|" + rs.getString(2));
+                    }
+                }
+            }
+            return refused;
         });
     }
 
@@ -267,12 +336,15 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
                 }
                 p.executeBatch();
             }
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_call WHERE id = ?")) {
-                for (long id : calls) {
-                    p.setLong(1, id);
-                    p.addBatch();
+            for (String settledCall : List.of("DELETE FROM pending_call WHERE id = ?",
+                    "DELETE FROM sender_owner WHERE call_id = ?")) {
+                try (PreparedStatement p = c.prepareStatement(settledCall)) {
+                    for (long id : calls) {
+                        p.setLong(1, id);
+                        p.addBatch();
+                    }
+                    p.executeBatch();
                 }
-                p.executeBatch();
             }
             return null;
         });

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class LedgerDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerDatabase.class);
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
 
     private final DataSource dataSource;
     private final String name;
@@ -84,8 +84,20 @@ public final class LedgerDatabase {
                     + "file_name VARCHAR(500) NOT NULL, sha256 VARCHAR(64) NOT NULL, state VARCHAR(10) NOT NULL, "
                     + "output_stem VARCHAR(600) NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP, "
                     + "summary VARCHAR(2000), PRIMARY KEY (file_name, sha256))");
-            s.execute("INSERT INTO ledger_schema (version) VALUES (" + SCHEMA_VERSION + ")");
-            LOG.info("Ledger schema version {} created at {}", SCHEMA_VERSION, name);
+            s.execute("INSERT INTO ledger_schema (version) VALUES (1)");
+        }
+        if (version < 2) {
+            // which instance sends each sender, for which call, until that call is settled
+            s.execute("CREATE TABLE IF NOT EXISTS sender_owner ("
+                    + "account VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL, iso_code VARCHAR(8) NOT NULL, "
+                    + "instance VARCHAR(200) NOT NULL, call_id BIGINT NOT NULL, owned_at TIMESTAMP NOT NULL, "
+                    + "PRIMARY KEY (sender, account, iso_code))");
+            s.execute("CREATE INDEX IF NOT EXISTS sender_owner_call ON sender_owner (call_id)");
+            s.execute("INSERT INTO ledger_schema (version) VALUES (2)");
+        }
+        if (version < SCHEMA_VERSION) {
+            LOG.info("Ledger schema version {} {} at {}", SCHEMA_VERSION, version == 0 ? "created" : "upgraded from "
+                    + version, name);
         }
     }
 

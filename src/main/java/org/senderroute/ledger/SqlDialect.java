@@ -8,10 +8,10 @@ import java.util.stream.Collectors;
 /**
  * The few statements of the ledger that standard SQL leaves to each database, chosen by the database's product name
  * ({@link java.sql.DatabaseMetaData#getDatabaseProductName()}): an upsert, and a lock that lets one instance at a
- * time create or upgrade the schema.
+ * time create or upgrade the schema, and an insert that leaves a row already there alone.
  * <ul>
- * <li>PostgreSQL (9.5 and later, 14 tested): {@code INSERT ... ON CONFLICT (key) DO UPDATE}, and a transaction-level
- * advisory lock;</li>
+ * <li>PostgreSQL (9.5 and later, 14 tested): {@code INSERT ... ON CONFLICT (key) DO UPDATE} (or {@code DO NOTHING}),
+ * and a transaction-level advisory lock;</li>
  * <li>H2: {@code MERGE INTO ... KEY (key)}; one process opens an H2 file, so no lock is needed;</li>
  * <li>any other database: the standard {@code MERGE INTO ... USING (VALUES ...)}, and no lock.</li>
  * </ul>
@@ -38,23 +38,47 @@ enum SqlDialect {
      */
     String upsert(String table, List<String> columns, List<String> key) {
         List<String> names = columns.stream().map(SqlDialect::name).toList();
-        String values = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
         List<String> updated = names.stream().filter(n -> !key.contains(n)).toList();
         return switch (this) {
-            case POSTGRESQL -> "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES (" + values
-                    + ") ON CONFLICT (" + String.join(", ", key) + ") DO UPDATE SET "
+            case POSTGRESQL -> insert(table, names) + " ON CONFLICT (" + String.join(", ", key) + ") DO UPDATE SET "
                     + updated.stream().map(n -> n + " = EXCLUDED." + n).collect(Collectors.joining(", "));
             case H2 -> "MERGE INTO " + table + " (" + String.join(", ", names) + ") KEY (" + String.join(", ", key)
-                    + ") VALUES (" + values + ")";
-            case STANDARD -> "MERGE INTO " + table + " t USING (VALUES ("
-                    + columns.stream().map(c -> "CAST(? AS " + type(c) + ")").collect(Collectors.joining(", "))
-                    + ")) AS k (" + String.join(", ", names) + ") ON "
-                    + key.stream().map(n -> "t." + n + " = k." + n).collect(Collectors.joining(" AND "))
-                    + " WHEN MATCHED THEN UPDATE SET "
-                    + updated.stream().map(n -> n + " = k." + n).collect(Collectors.joining(", "))
-                    + " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", names) + ") VALUES ("
-                    + names.stream().map(n -> "k." + n).collect(Collectors.joining(", ")) + ")";
+                    + ") VALUES (" + parameters(names) + ")";
+            case STANDARD -> merge(table, columns, key, " WHEN MATCHED THEN UPDATE SET "
+                    + updated.stream().map(n -> n + " = k." + n).collect(Collectors.joining(", ")));
         };
+    }
+
+    /**
+     * Inserts a row unless one with the same key is there: on PostgreSQL, of two transactions inserting the same key
+     * the second waits for the first and inserts nothing once it commits. Elsewhere the standard MERGE, which does
+     * not wait (the second fails on the key instead).
+     */
+    String insertIfAbsent(String table, List<String> columns, List<String> key) {
+        if (this == POSTGRESQL) {
+            return insert(table, columns.stream().map(SqlDialect::name).toList()) + " ON CONFLICT ("
+                    + String.join(", ", key) + ") DO NOTHING";
+        }
+        return merge(table, columns, key, "");
+    }
+
+    private static String insert(String table, List<String> names) {
+        return "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES (" + parameters(names) + ")";
+    }
+
+    private static String parameters(List<String> names) {
+        return names.stream().map(n -> "?").collect(Collectors.joining(", "));
+    }
+
+    /** The standard MERGE of one row of parameters, with this WHEN MATCHED clause (or none). */
+    private static String merge(String table, List<String> columns, List<String> key, String whenMatched) {
+        List<String> names = columns.stream().map(SqlDialect::name).toList();
+        return "MERGE INTO " + table + " t USING (VALUES ("
+                + columns.stream().map(c -> "CAST(? AS " + type(c) + ")").collect(Collectors.joining(", "))
+                + ")) AS k (" + String.join(", ", names) + ") ON "
+                + key.stream().map(n -> "t." + n + " = k." + n).collect(Collectors.joining(" AND "))
+                + whenMatched + " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", names) + ") VALUES ("
+                + names.stream().map(n -> "k." + n).collect(Collectors.joining(", ")) + ")";
     }
 
     /**

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The ledger database on the embedded H2 file database: what it answers, what a restart keeps, a sender written
- * again, and the schema it creates, keeps and refuses.
+ * again, which instance owns a sender, and the schema it creates, upgrades, keeps and refuses.
  */
 class JdbcSenderLedgerTest {
 
@@ -150,9 +150,59 @@ class JdbcSenderLedgerTest {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
                 var rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM ledger_schema")) {
             rs.next();
-            assertThat(rs.getInt(1)).as("one version row").isEqualTo(1);
-            assertThat(rs.getInt(2)).isEqualTo(1);
+            assertThat(rs.getInt(1)).as("a row per version, none added by the second start").isEqualTo(2);
+            assertThat(rs.getInt(2)).isEqualTo(2);
         }
+    }
+
+    @Test
+    void aSchemaAnOlderVersionMadeIsUpgradedAndItsRowsKept() throws SQLException {
+        SenderRequest alpha = sender("ALPHAA", "in");
+        JdbcSenderLedger older = started();
+        older.created(SID, "a.csv", Map.of(alpha, "42"), "200 OK");
+        older.callStarted(SID, "b.csv", List.of(sender("BRAVOO", "in")));
+        older.stop();
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            // the schema as version 1 of this module left it
+            c.setAutoCommit(true);
+            s.execute("DROP TABLE sender_owner");
+            s.execute("DELETE FROM ledger_schema WHERE version > 1");
+        }
+
+        JdbcSenderLedger upgraded = started();
+        assertThat(upgraded.all(SID)).hasSize(2).containsKeys("ALPHAA|in", "BRAVOO|in");
+        assertThat(upgraded.all(SID).get("ALPHAA|in").kaleyraId()).isEqualTo("42");
+        assertThat(upgraded.pendingCalls()).isEqualTo(1);
+        long call = upgraded.callStarted(SID, "c.csv", List.of(alpha));
+        assertThat(upgraded.own(SID, call, List.of(alpha))).isEmpty();
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT MAX(version) FROM ledger_schema")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aSenderOwnedByAnUnsettledCallIsRefusedToAnotherInstanceUntilThatCallIsSettled() {
+        SenderRequest alpha = sender("ALPHAA", "in");
+        SenderRequest bravo = sender("bravoo", "IN");
+        SenderRequest charlie = sender("CHARLIE", "in");
+        JdbcSenderLedger first = new JdbcSenderLedger(database(), 1, "first");
+        first.start();
+        JdbcSenderLedger second = new JdbcSenderLedger(database(), 1, "second");
+        second.start();
+
+        long one = first.callStarted(SID, "a.csv", List.of(alpha, bravo));
+        assertThat(first.own(SID, one, List.of(alpha, bravo))).isEmpty();
+        long two = second.callStarted(SID, "b.csv", List.of(bravo, charlie));
+        assertThat(second.own(SID, two, List.of(bravo, charlie))).containsExactly("BRAVOO|in");
+        assertThat(second.own("OTHERSID", two, List.of(alpha))).as("another account's senders are its own").isEmpty();
+
+        first.created(SID, "a.csv", Map.of(alpha, "1", bravo, "2"), "200 OK");
+        first.callsSettled(List.of(one));
+        first.flush();
+        long three = second.callStarted(SID, "b.csv", List.of(bravo));
+        assertThat(second.own(SID, three, List.of(bravo))).as("free once its call is settled").isEmpty();
     }
 
     @Test
