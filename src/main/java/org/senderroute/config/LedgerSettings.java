@@ -1,9 +1,7 @@
 package org.senderroute.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -131,18 +129,7 @@ final class LedgerSettings {
                     + "): set only one of them, the password itself or the file that holds it");
         }
         Path path = Path.of(file);
-        String content;
-        try {
-            content = Files.readString(path, StandardCharsets.UTF_8).replaceFirst("(\\r?\\n)+\\z", "");
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(fileProperty + ": the file " + path + " does not exist");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(fileProperty + ": the file " + path + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-        if (content.isEmpty()) {
-            throw new IllegalArgumentException(fileProperty + ": the file " + path + " is empty");
-        }
+        String content = SecretFile.read(fileProperty, path, text -> text.replaceFirst("(\\r?\\n)+\\z", ""));
         if (content.indexOf('\n') >= 0 || content.indexOf('\r') >= 0) {
             throw new IllegalArgumentException(fileProperty + ": the file " + path + " must hold the password alone, on "
                     + "one line");

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class JdbcSenderLedgerTest {
 
-    private static final String SID = "HXIN1234";
+    private static final String SID = JournalSenderLedgerTest.SID;
     private static final String ODD_TEXT = "bad\ttext\nover two lines \\ with a backslash, a 'quote', é and अ";
 
     @TempDir
@@ -109,14 +109,7 @@ class JdbcSenderLedgerTest {
         // no reply, no stop: the process died here
 
         JdbcSenderLedger ledger = started();
-        assertThat(ledger.pendingCalls()).isEqualTo(1);
-        Map<String, LedgerEntry> found = ledger.lookup(SID, List.of(alpha, bravo));
-        assertThat(found.values()).hasSize(2).allMatch(LedgerEntry::pending);
-        assertThat(found.get("ALPHAA|in").sourceFile()).isEqualTo("big.csv");
-        long call = ledger.callStarted(SID, "big.csv", List.of(alpha, bravo));
-        ledger.created(SID, "big.csv", Map.of(alpha, "", bravo, ""), "created by an earlier call whose reply was lost");
-        ledger.callsSettled(List.of(call));
-        assertThat(ledger.lookup(SID, List.of(alpha, bravo)).values()).allMatch(LedgerEntry::created);
+        JournalSenderLedgerTest.assertPendingUntilSettled(ledger, alpha, bravo);
         ledger.stop();
         assertThat(started().pendingCalls()).as("only the crashed call is left").isEqualTo(1);
     }

@@ -51,14 +51,7 @@ class PostgresLedgerSettingsTest extends SandboxRouteTest {
     void aPasswordFileLogsInAndThePasswordIsNeverLogged() throws IOException {
         Map<String, String> p = postgres();
         p.put("sender.ledger.password-file", secret("ledger-password", database.password() + "\n").toString());
-        List<String> lines;
-        try (LogCapture log = LogCapture.start("org.senderroute", "org.apache.camel", "com.zaxxer", "org.postgresql")) {
-            start(SandboxSettings.defaults(), p);
-            app.drop("pg.csv", SenderFiles.csv(3));
-            app.awaitTaken("pg.csv");
-            app.stop();
-            lines = log.lines();
-        }
+        List<String> lines = dropLogged(p, "pg", 3);
 
         assertThat(app.successRows("pg")).hasSize(3);
         assertThat(new JdbcSenderLedger(new LedgerDatabase(database.dataSource(), "the test's database"), 1)
@@ -72,14 +65,7 @@ class PostgresLedgerSettingsTest extends SandboxRouteTest {
     void aPasswordInTheUrlIsNotLoggedEither() {
         Map<String, String> p = postgres();
         p.put("sender.ledger.url", database.url() + "?password=" + database.password() + "&ApplicationName=sender-route");
-        List<String> lines;
-        try (LogCapture log = LogCapture.start("org.senderroute", "com.zaxxer", "org.postgresql")) {
-            start(SandboxSettings.defaults(), p);
-            app.drop("url.csv", SenderFiles.csv(2));
-            app.awaitTaken("url.csv");
-            app.stop();
-            lines = log.lines();
-        }
+        List<String> lines = dropLogged(p, "url", 2);
         assertThat(app.successRows("url")).hasSize(2);
         assertThat(lines).anyMatch(l -> l.contains("Ledger: database " + database.url()));
         assertThat(lines).noneMatch(l -> l.contains(database.password()));
@@ -132,6 +118,17 @@ class PostgresLedgerSettingsTest extends SandboxRouteTest {
         assertThat(run.stderr()).contains("must hold the password alone").doesNotContain(database.password())
                 .doesNotContain("second-line");
         assertThat(sandbox.postCalls()).isZero();
+    }
+
+    /** The lines logged (at DEBUG for the module, Camel, the pool and the driver) while a file of senders is run. */
+    private List<String> dropLogged(Map<String, String> settings, String name, int senders) {
+        try (LogCapture log = LogCapture.start("org.senderroute", "org.apache.camel", "com.zaxxer", "org.postgresql")) {
+            start(SandboxSettings.defaults(), settings);
+            app.drop(name + ".csv", SenderFiles.csv(senders));
+            app.awaitTaken(name + ".csv");
+            app.stop();
+            return log.lines();
+        }
     }
 
     /** A --once run on the sandbox and this database, with a file waiting in the inbox. */
