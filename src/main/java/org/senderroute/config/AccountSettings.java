@@ -1,9 +1,5 @@
 package org.senderroute.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -139,18 +135,7 @@ final class AccountSettings {
             return key;
         }
         Path path = Path.of(file);
-        String content;
-        try {
-            content = Files.readString(path, StandardCharsets.UTF_8).strip();
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(fileProperty + ": the file " + path + " does not exist");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(fileProperty + ": the file " + path + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-        if (content.isEmpty()) {
-            throw new IllegalArgumentException(fileProperty + ": the file " + path + " is empty");
-        }
+        String content = SecretFile.read(fileProperty, path, String::strip);
         if (!isSingleToken(content)) {
             throw new IllegalArgumentException(fileProperty + ": the file " + path + " must hold the key alone, on one "
                     + "line (it holds a space, a line break or a control character)");

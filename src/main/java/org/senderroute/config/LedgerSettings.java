@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.senderroute.kaleyra.KaleyraAccount;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
 import org.senderroute.ledger.JdbcSenderLedger;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ledger of {@code sender.ledger.store}: the journal file of {@code sender.ledger.journal} (default), or the
- * database of {@code sender.ledger.url} ({@code jdbc}). The sender ledger is added to Camel as a service: it reads
+ * database of {@code sender.ledger.url} ({@code jdbc}: the embedded H2 file, or a PostgreSQL 14 or later for a
+ * {@code jdbc:postgresql:} URL, its driver in the jar). The sender ledger is added to Camel as a service: it reads
  * its journal or creates its schema when Camel starts, before the routes, and is closed or flushed when Camel stops,
  * after them.
  */
@@ -100,11 +102,11 @@ final class LedgerSettings {
 
     private static Ledgers database(CamelContext context, Settings settings) {
         String url = settings.required("sender.ledger.url");
-        String name = SenderRouteConfiguration.withoutQuery(url);
+        String name = withoutSecrets(url);
         Registry registry = context.getRegistry();
         DataSource dataSource = registry.lookupByNameAndType(DATA_SOURCE_BEAN, DataSource.class);
         if (dataSource == null) {
-            dataSource = pool(url, settings.required("sender.ledger.username"), settings.get("sender.ledger.password", ""),
+            dataSource = pool(url, settings.required("sender.ledger.username"), password(settings),
                     settings.integer("sender.http.max-concurrent-calls", 1, 64) + 2);
             // closed by the registry when Camel stops, after the ledger (a service) has written what it holds
             registry.bind(DATA_SOURCE_BEAN, DataSource.class, dataSource, null, "close");
@@ -115,6 +117,40 @@ final class LedgerSettings {
         LOG.info("Ledger: database {}", name);
         return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 1, 1_000_000)),
                 new JdbcFileLedger(db));
+    }
+
+    /**
+     * The password of {@code sender.ledger.password}, or the content of the file {@code sender.ledger.password-file}
+     * names (without the line break at its end), e.g. a mounted secret. Messages never hold the password.
+     */
+    static String password(Settings settings) {
+        String property = "sender.ledger.password";
+        String fileProperty = property + "-file";
+        String password = settings.get(property);
+        String file = settings.get(fileProperty);
+        if (file == null) {
+            return password == null ? "" : password;
+        }
+        if (password != null) {
+            throw new IllegalArgumentException(property + " and " + fileProperty + " are both set (environment variables "
+                    + KaleyraAccount.variableOf(property) + ", " + KaleyraAccount.variableOf(fileProperty)
+                    + "): set only one of them, the password itself or the file that holds it");
+        }
+        Path path = Path.of(file);
+        String content = SecretFile.read(fileProperty, path, text -> text.replaceFirst("(\\r?\\n)+\\z", ""));
+        if (content.indexOf('\n') >= 0 || content.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException(fileProperty + ": the file " + path + " must hold the password alone, on "
+                    + "one line");
+        }
+        return content;
+    }
+
+    /**
+     * What log lines and messages call the database of a URL: without its query ({@code ?user=...&password=...} in a
+     * PostgreSQL URL) nor an H2 {@code ;PASSWORD=} setting.
+     */
+    static String withoutSecrets(String url) {
+        return SenderRouteConfiguration.withoutQuery(url).replaceAll("(?i);\\s*PASSWORD\\s*=[^;]*", ";PASSWORD=***");
     }
 
     /**

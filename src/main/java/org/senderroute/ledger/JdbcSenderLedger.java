@@ -1,5 +1,7 @@
 package org.senderroute.ledger;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,11 +10,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -28,7 +33,9 @@ import org.senderroute.domain.SenderRequest;
  * <li>after the reply, each sender Kaleyra created or rejected gets its row in {@code sender_ledger}, and the call's
  * pending row goes;</li>
  * <li>the pending rows left by a crash, or by a call whose outcome stayed unknown after every retry, make their
- * senders "pending": an "Already exist" for them later means this module created them.</li>
+ * senders "pending": an "Already exist" for them later means this module created them;</li>
+ * <li>{@link #own} records which instance sends each sender of a call, in {@code sender_owner}, until the call is
+ * settled: of several instances sharing the database, one only gets each sender.</li>
  * </ul>
  * One transaction and one JDBC batch per call, whatever its size. Its length is the SQL of each step of the
  * {@link SenderLedger} contract, one idea, and stays in one class.
@@ -39,12 +46,10 @@ import org.senderroute.domain.SenderRequest;
 public final class JdbcSenderLedger extends ServiceSupport implements SenderLedger {
 
     private static final int LOOKUP_CHUNK = 500;
-    private static final String UPSERT = "MERGE INTO sender_ledger t USING (VALUES (CAST(? AS VARCHAR(64)), "
-            + "CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(8)))) AS k (account, sender, iso_code) "
-            + "ON t.account = k.account AND t.sender = k.sender AND t.iso_code = k.iso_code "
-            + "WHEN MATCHED THEN UPDATE SET state = ?, kaleyra_id = ?, reason = ?, source_file = ?, updated_at = ? "
-            + "WHEN NOT MATCHED THEN INSERT (account, sender, iso_code, state, kaleyra_id, reason, source_file, updated_at) "
-            + "VALUES (k.account, k.sender, k.iso_code, ?, ?, ?, ?, ?)";
+    /** The columns of {@code sender_ledger} written per sender, in the order of the parameters. */
+    private static final List<String> COLUMNS = List.of("account VARCHAR(64)", "sender VARCHAR(64)",
+            "iso_code VARCHAR(8)", "state VARCHAR(10)", "kaleyra_id VARCHAR(64)", "reason VARCHAR(1000)",
+            "source_file VARCHAR(500)", "updated_at TIMESTAMP");
 
     /** A created or rejected sender waiting in memory for the next flush. */
     private record Settled(String account, SenderRequest request, LedgerEntry entry) {
@@ -53,7 +58,12 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
     private static final String INSERT = "INSERT INTO sender_ledger (account, sender, iso_code, state, kaleyra_id, reason, "
             + "source_file, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
+    /** The columns of {@code sender_owner}, in the order of the parameters. */
+    private static final List<String> OWNER_COLUMNS = List.of("account VARCHAR(64)", "sender VARCHAR(64)",
+            "iso_code VARCHAR(8)", "instance VARCHAR(200)", "call_id BIGINT", "owned_at TIMESTAMP");
+
     private final LedgerDatabase db;
+    private final String instance;
     private final int flushEvery;
     private final Map<String, Settled> settled = new LinkedHashMap<>();
     private final List<Long> settledCalls = new ArrayList<>();
@@ -68,8 +78,22 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
      *                   loses nothing: those senders are still pending at the next start)
      */
     public JdbcSenderLedger(LedgerDatabase db, int flushEvery) {
+        this(db, flushEvery, ProcessHandle.current().pid() + "@" + hostName());
+    }
+
+    /** @param instance what {@code sender_owner} calls this instance (one name per process sharing the database) */
+    public JdbcSenderLedger(LedgerDatabase db, int flushEvery, String instance) {
         this.db = db;
         this.flushEvery = flushEvery;
+        this.instance = truncate(instance, 200);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
     }
 
     @Override
@@ -154,6 +178,49 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
                     return keysBack.getLong(1);
                 }
             }
+        });
+    }
+
+    /**
+     * Makes this instance the owner of the senders of a call ({@code call}: its id from {@link #callStarted}), in one
+     * transaction committed before the call is made, so that no two instances sharing the database send a sender at
+     * once: a sender whose row in {@code sender_owner} another call holds (until that call is settled) stays that
+     * call's, and is returned. On PostgreSQL, of two instances owning the same sender at the same moment, the second
+     * waits for the first to commit and is then refused it.
+     *
+     * @return the senders this call may not send (another call owns them), by {@link SenderLedger#key(SenderRequest)}
+     */
+    public Set<String> own(String account, long call, Collection<SenderRequest> senders) {
+        String sql = db.dialect().insertIfAbsent("sender_owner", OWNER_COLUMNS, List.of("sender", "account", "iso_code"));
+        // every instance takes the rows in the order of the key: two calls never wait for each other in a circle
+        List<SenderRequest> inKeyOrder = senders.stream().sorted(Comparator.comparing((SenderRequest r) -> r.sender()
+                .toUpperCase(Locale.ROOT)).thenComparing(r -> r.isoCode().toLowerCase(Locale.ROOT))).toList();
+        return db.inTransaction(c -> {
+            Timestamp now = Timestamp.from(Instant.now());
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                for (SenderRequest r : inKeyOrder) {
+                    p.setString(1, account);
+                    p.setString(2, r.sender().toUpperCase(Locale.ROOT));
+                    p.setString(3, r.isoCode().toLowerCase(Locale.ROOT));
+                    p.setString(4, instance);
+                    p.setLong(5, call);
+                    p.setTimestamp(6, now);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            // what this call owns now, whatever the driver says of each row of the batch
+            Set<String> refused = new HashSet<>();
+            senders.forEach(r -> refused.add(SenderLedger.key(r)));
+            try (PreparedStatement p = c.prepareStatement("SELECT sender, iso_code FROM sender_owner WHERE call_id = ?")) {
+                p.setLong(1, call);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        refused.remove(rs.getString(1) + "|" + rs.getString(2));
+                    }
+                }
+            }
+            return refused;
         });
     }
 
@@ -243,7 +310,7 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
         try {
             writeRows(rows, calls, INSERT);
         } catch (LedgerException someExisted) {
-            writeRows(rows, calls, UPSERT);
+            writeRows(rows, calls, db.dialect().upsert("sender_ledger", COLUMNS, List.of("sender", "account", "iso_code")));
         }
         synchronized (settled) {
             rows.forEach(row -> settled.remove(row.account() + "|" + SenderLedger.key(row.request()), row));
@@ -260,23 +327,24 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
                     p.setString(1, row.account());
                     p.setString(2, row.request().sender().toUpperCase(Locale.ROOT));
                     p.setString(3, row.request().isoCode().toLowerCase(Locale.ROOT));
-                    for (int offset : sql == INSERT ? new int[] {4} : new int[] {4, 9}) {
-                        p.setString(offset, e.state());
-                        p.setString(offset + 1, e.kaleyraId().isEmpty() ? null : e.kaleyraId());
-                        p.setString(offset + 2, e.reason().isEmpty() ? null : truncate(e.reason(), 1000));
-                        p.setString(offset + 3, truncate(e.sourceFile(), 500));
-                        p.setTimestamp(offset + 4, Timestamp.from(e.updatedAt()));
-                    }
+                    p.setString(4, e.state());
+                    p.setString(5, e.kaleyraId().isEmpty() ? null : e.kaleyraId());
+                    p.setString(6, e.reason().isEmpty() ? null : truncate(e.reason(), 1000));
+                    p.setString(7, truncate(e.sourceFile(), 500));
+                    p.setTimestamp(8, Timestamp.from(e.updatedAt()));
                     p.addBatch();
                 }
                 p.executeBatch();
             }
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_call WHERE id = ?")) {
-                for (long id : calls) {
-                    p.setLong(1, id);
-                    p.addBatch();
+            for (String settledCall : List.of("DELETE FROM pending_call WHERE id = ?",
+                    "DELETE FROM sender_owner WHERE call_id = ?")) {
+                try (PreparedStatement p = c.prepareStatement(settledCall)) {
+                    for (long id : calls) {
+                        p.setLong(1, id);
+                        p.addBatch();
+                    }
+                    p.executeBatch();
                 }
-                p.executeBatch();
             }
             return null;
         });
