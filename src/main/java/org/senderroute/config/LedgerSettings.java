@@ -3,6 +3,7 @@ package org.senderroute.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,6 +12,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.senderroute.domain.FileClaims;
 import org.senderroute.kaleyra.KaleyraAccount;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
@@ -21,6 +23,7 @@ import org.senderroute.ledger.JournalSenderLedger;
 import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.LedgerException;
 import org.senderroute.ledger.LedgerJournal;
+import org.senderroute.ledger.PostgresFileClaims;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.SenderInstance;
 import org.senderroute.support.LongSlots;
@@ -41,8 +44,15 @@ final class LedgerSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerSettings.class);
 
-    /** The two ledgers of one store. */
-    record Ledgers(SenderLedger senders, FileLedger files) {
+    /**
+     * The two ledgers of one store, and the claims of the files of the drops: in a PostgreSQL ledger, where several
+     * instances may share a drop; none otherwise (a journal or an H2 file serves one instance).
+     */
+    record Ledgers(SenderLedger senders, FileLedger files, FileClaims claims) {
+
+        Ledgers(SenderLedger senders, FileLedger files) {
+            this(senders, files, FileClaims.none());
+        }
     }
 
     private LedgerSettings() {
@@ -53,7 +63,7 @@ final class LedgerSettings {
         String store = settings.required("sender.ledger.store").toLowerCase(Locale.ROOT);
         Ledgers ledgers = switch (store) {
             case "journal" -> journal(settings, instance);
-            case "jdbc" -> database(context, settings);
+            case "jdbc" -> database(context, settings, instance);
             default -> throw new IllegalArgumentException("sender.ledger.store must be journal or jdbc, not " + store);
         };
         context.addService(ledgers.senders(), true, true);
@@ -100,14 +110,15 @@ final class LedgerSettings {
         return new Ledgers(senders, files);
     }
 
-    private static Ledgers database(CamelContext context, Settings settings) {
+    private static Ledgers database(CamelContext context, Settings settings, String instance) {
         String url = settings.required("sender.ledger.url");
         String name = withoutSecrets(url);
         Registry registry = context.getRegistry();
         DataSource dataSource = registry.lookupByNameAndType(DATA_SOURCE_BEAN, DataSource.class);
         if (dataSource == null) {
+            // besides the calls' work: the ledger's own, and a connection for the claim of each drop's file in hand
             dataSource = pool(url, settings.required("sender.ledger.username"), password(settings),
-                    settings.integer("sender.http.max-concurrent-calls", 1, 64) + 2);
+                    settings.integer("sender.http.max-concurrent-calls", 1, 64) + 4);
             // closed by the registry when Camel stops, after the ledger (a service) has written what it holds
             registry.bind(DATA_SOURCE_BEAN, DataSource.class, dataSource, null, "close");
         } else {
@@ -115,8 +126,10 @@ final class LedgerSettings {
         }
         LedgerDatabase db = new LedgerDatabase(dataSource, name);
         LOG.info("Ledger: database {}", name);
+        FileClaims claims = url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length())
+                ? new PostgresFileClaims(dataSource, instance, Clock.systemUTC()) : FileClaims.none();
         return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 1, 1_000_000)),
-                new JdbcFileLedger(db));
+                new JdbcFileLedger(db), claims);
     }
 
     /**

@@ -124,7 +124,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
-        registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC()));
+        registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC(), ledgers.claims()));
         registry.bind("kaleyraCallBounds", callBounds);
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
         registry.bind("kaleyraReplies", new KaleyraReplies());

@@ -19,6 +19,7 @@ import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.component.file.GenericFileOperations;
 import org.apache.camel.component.file.GenericFileProcessStrategy;
 import org.apache.camel.component.file.GenericFileProcessStrategyFactory;
+import org.apache.camel.component.file.remote.RemoteFileConfiguration;
 import org.apache.camel.component.file.remote.RemoteFileEndpoint;
 import org.apache.camel.component.file.remote.SftpEndpoint;
 import org.apache.camel.component.file.remote.strategy.SftpProcessStrategyFactory;
@@ -27,6 +28,7 @@ import org.apache.camel.component.file.strategy.GenericFileExpressionRenamer;
 import org.apache.camel.component.file.strategy.GenericFileRenameProcessStrategy;
 import org.apache.camel.component.file.strategy.GenericFileRenamer;
 import org.apache.camel.support.service.ServiceHelper;
+import org.senderroute.domain.FileClaims;
 import org.senderroute.domain.FileRun;
 import org.senderroute.support.NameLength;
 import org.senderroute.support.NameStamp;
@@ -48,16 +50,31 @@ import org.slf4j.LoggerFactory;
  * the same name is kept: the newcomer's name gets the time added (its start shortened when the name would be too
  * long), where Camel would replace it. A symbolic link is moved as a link (the file endpoint's
  * {@code copyAndDeleteOnRenameFail=false}); its target is never touched.
+ * <p>
+ * Where several instances watch the same drop, a file is processed by one of them: before taking it, an instance
+ * claims it ({@link FileClaims}, keyed by the drop and the file's name in it); a file another instance has claimed is
+ * left alone this poll. The claim is held until the file has been moved (or left), and released then.
  */
 public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DropArchiveStrategy.class);
 
+    /** The exchange property holding the file's claim until its exchange is over. */
+    public static final String CLAIM = "senderRouteFileClaim";
+
     private final Clock clock;
+    private final FileClaims claims;
     private final Map<GenericFileEndpoint<T>, GenericFileProcessStrategy<T>> camel = new ConcurrentHashMap<>();
 
+    /** An instance that watches its drops alone. */
     public DropArchiveStrategy(Clock clock) {
+        this(clock, FileClaims.none());
+    }
+
+    /** An instance that takes a file only once it has claimed it. */
+    public DropArchiveStrategy(Clock clock, FileClaims claims) {
         this.clock = clock;
+        this.claims = claims;
     }
 
     @Override
@@ -68,18 +85,49 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
     @Override
     public boolean begin(GenericFileOperations<T> operations, GenericFileEndpoint<T> endpoint, Exchange exchange,
             GenericFile<T> file) throws Exception {
-        return camel(endpoint).begin(operations, endpoint, exchange, file);
+        String key = fileKey(endpoint, file);
+        FileClaims.Claim claim = claims.tryClaim(key).orElse(null);
+        if (claim == null) {
+            LOG.debug("{}: claimed by another instance; left to it", key);
+            return false;
+        }
+        boolean begun = false;
+        try {
+            // processed and moved by another instance between the listing and the claim
+            begun = (!(file.getFile() instanceof File local) || Files.exists(local.toPath(), LinkOption.NOFOLLOW_LINKS))
+                    && camel(endpoint).begin(operations, endpoint, exchange, file);
+        } finally {
+            if (begun) {
+                exchange.setProperty(CLAIM, claim);
+            } else {
+                claim.close();
+            }
+        }
+        return begun;
     }
 
     @Override
     public void abort(GenericFileOperations<T> operations, GenericFileEndpoint<T> endpoint, Exchange exchange,
             GenericFile<T> file) throws Exception {
-        localCopy(endpoint, exchange, file);
-        camel(endpoint).abort(operations, endpoint, exchange, file);
+        try {
+            localCopy(endpoint, exchange, file);
+            camel(endpoint).abort(operations, endpoint, exchange, file);
+        } finally {
+            release(exchange);
+        }
     }
 
     @Override
     public void commit(GenericFileOperations<T> operations, GenericFileEndpoint<T> endpoint, Exchange exchange,
+            GenericFile<T> file) throws Exception {
+        try {
+            archive(operations, endpoint, exchange, file);
+        } finally {
+            release(exchange);
+        }
+    }
+
+    private void archive(GenericFileOperations<T> operations, GenericFileEndpoint<T> endpoint, Exchange exchange,
             GenericFile<T> file) throws Exception {
         localCopy(endpoint, exchange, file);
         FileRun run = exchange.getProperty(FileRun.PROPERTY, FileRun.class);
@@ -98,8 +146,35 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
     @Override
     public void rollback(GenericFileOperations<T> operations, GenericFileEndpoint<T> endpoint, Exchange exchange,
             GenericFile<T> file) throws Exception {
-        localCopy(endpoint, exchange, file);
-        camel(endpoint).rollback(operations, endpoint, exchange, file);
+        try {
+            localCopy(endpoint, exchange, file);
+            camel(endpoint).rollback(operations, endpoint, exchange, file);
+        } finally {
+            release(exchange);
+        }
+    }
+
+    /**
+     * The key of a file's claim: its drop (the inbox's absolute path, or the SFTP server and folder) and its name in
+     * the drop. Instances sharing a drop see it under the same path.
+     */
+    static String fileKey(GenericFileEndpoint<?> endpoint, GenericFile<?> file) {
+        String drop;
+        if (endpoint instanceof RemoteFileEndpoint<?> remote) {
+            RemoteFileConfiguration c = remote.getConfiguration();
+            drop = c.getProtocol() + "://" + c.getHost() + ":" + c.getPort() + "/" + c.getDirectory();
+        } else {
+            drop = "file:" + Path.of(endpoint.getConfiguration().getDirectory()).toAbsolutePath().normalize();
+        }
+        return drop + "|" + file.getRelativeFilePath().replace(File.separatorChar, '/');
+    }
+
+    private static void release(Exchange exchange) {
+        FileClaims.Claim claim = exchange.getProperty(CLAIM, FileClaims.Claim.class);
+        if (claim != null) {
+            exchange.removeProperty(CLAIM);
+            claim.close();
+        }
     }
 
     /** As Camel names the strategy in its line about a failed file. */

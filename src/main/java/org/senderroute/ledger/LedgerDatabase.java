@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class LedgerDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerDatabase.class);
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
 
     private final DataSource dataSource;
     private final String name;
@@ -94,6 +94,13 @@ public final class LedgerDatabase {
                     + "PRIMARY KEY (sender, account, iso_code))");
             s.execute("CREATE INDEX IF NOT EXISTS sender_owner_call ON sender_owner (call_id)");
             s.execute("INSERT INTO ledger_schema (version) VALUES (2)");
+        }
+        if (version < 3) {
+            // which instance holds (or last held) the claim of a file of a shared drop
+            s.execute("CREATE TABLE IF NOT EXISTS file_claim ("
+                    + "file_key VARCHAR(1500) NOT NULL PRIMARY KEY, instance VARCHAR(200) NOT NULL, "
+                    + "claimed_at TIMESTAMP NOT NULL)");
+            s.execute("INSERT INTO ledger_schema (version) VALUES (3)");
         }
         if (version < SCHEMA_VERSION) {
             LOG.info("Ledger schema version {} {} at {}", SCHEMA_VERSION, version == 0 ? "created" : "upgraded from "
