@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +30,8 @@ public final class ConfigurationSources {
     private final Path configDir;
     private final String profile;
     private final Map<String, String> environment;
+    /** The files' properties, read once: file name → the directory's over the jar's. */
+    private final Map<String, Properties> files = new HashMap<>();
 
     private ConfigurationSources(Path configDir, String profile, Map<String, String> environment) {
         this.configDir = configDir;
@@ -144,8 +147,12 @@ public final class ConfigurationSources {
         return ConfigurationSources.class.getClassLoader().getResource(DEFAULT_CONFIG_DIR + "/" + file) != null;
     }
 
-    /** The properties of one file, the directory's and the jar's together. */
+    /** The properties of one file, the directory's and the jar's together (read once). */
     private Properties read(String file) {
+        return files.computeIfAbsent(file, this::load);
+    }
+
+    private Properties load(String file) {
         Properties properties = new Properties();
         try {
             try (InputStream in = ConfigurationSources.class.getClassLoader()
