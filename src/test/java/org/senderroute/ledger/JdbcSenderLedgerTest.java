@@ -143,8 +143,8 @@ class JdbcSenderLedgerTest {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
                 var rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM ledger_schema")) {
             rs.next();
-            assertThat(rs.getInt(1)).as("a row per version, none added by the second start").isEqualTo(3);
-            assertThat(rs.getInt(2)).isEqualTo(3);
+            assertThat(rs.getInt(1)).as("a row per version, none added by the second start").isEqualTo(4);
+            assertThat(rs.getInt(2)).isEqualTo(4);
         }
     }
 
@@ -171,7 +171,12 @@ class JdbcSenderLedgerTest {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
                 var rs = s.executeQuery("SELECT MAX(version) FROM ledger_schema")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getInt(1)).isEqualTo(4);
+        }
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM sender_owner WHERE instance_no IS NULL")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("version 4's column is there").isGreaterThanOrEqualTo(0);
         }
     }
 
