@@ -116,9 +116,10 @@ final class LedgerSettings {
         Registry registry = context.getRegistry();
         DataSource dataSource = registry.lookupByNameAndType(DATA_SOURCE_BEAN, DataSource.class);
         if (dataSource == null) {
-            // besides the calls' work: the ledger's own, and a connection for the claim of each drop's file in hand
+            // besides the calls' work: the ledger's own, a connection for the claim of each drop's file in hand, and
+            // the one holding the lock that says this instance is alive
             dataSource = pool(url, settings.required("sender.ledger.username"), password(settings),
-                    settings.integer("sender.http.max-concurrent-calls", 1, 64) + 4);
+                    settings.integer("sender.http.max-concurrent-calls", 1, 64) + 5);
             // closed by the registry when Camel stops, after the ledger (a service) has written what it holds
             registry.bind(DATA_SOURCE_BEAN, DataSource.class, dataSource, null, "close");
         } else {

@@ -115,6 +115,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
                 settings.integer("sender.http.max-reply-bytes", 1024, Integer.MAX_VALUE),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "KaleyraCallDeadline"));
         boolean guardFormulas = settings.flag("sender.output.guard-formulas");
+        Duration ownerWait = Duration.ofMillis(settings.millis("sender.ledger.owner-wait"));
         // the last setting read: a journal is taken for this instance only once nothing can refuse the start any more
         LedgerSettings.Ledgers ledgers = LedgerSettings.configure(context, settings, instance);
         FileRuns fileRuns = new FileRuns(settings.workDir(), Clock.systemUTC(), ledgers.files(), metrics, progressInterval);
@@ -126,7 +127,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("senderLedger", senderLedger);
         registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC(), ledgers.claims()));
         registry.bind("kaleyraCallBounds", callBounds);
-        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics));
+        registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics,
+                ownerWait));
         registry.bind("kaleyraReplies", new KaleyraReplies());
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
                 + withoutQuery(settings.get("sender.output.failure", ""));

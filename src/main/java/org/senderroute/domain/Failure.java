@@ -23,4 +23,6 @@ public record Failure(String code, String message) {
     public static final String API_UNAVAILABLE = "API_UNAVAILABLE";
     public static final String OVER_CAPACITY = "RBC192";
     public static final String UNEXPECTED_RESPONSE = "UNEXPECTED_RESPONSE";
+    /** Another instance sharing the ledger was sending the sender and did not finish in time: this one did not send it. */
+    public static final String SENDER_BUSY = "SENDER_BUSY";
 }

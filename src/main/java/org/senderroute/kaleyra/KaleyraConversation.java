@@ -15,6 +15,7 @@ import org.senderroute.domain.RunVerdict;
 import org.senderroute.domain.SenderRequest;
 import org.senderroute.ledger.LedgerEntry;
 import org.senderroute.ledger.SenderLedger;
+import org.senderroute.ledger.SenderOwnership;
 import org.senderroute.observe.SenderMetrics;
 import org.senderroute.support.LocalFaultException;
 import org.slf4j.Logger;
@@ -48,10 +49,16 @@ public final class KaleyraConversation {
     private final RunVerdict verdict;
     private final SenderLedger ledger;
     private final SenderMetrics metrics;
+    private final Duration ownerWait;
     private final RequestQueue requests = new RequestQueue();
     private final UnknownOutcomes unknown = new UnknownOutcomes();
     private final BatchRows rows;
     private final List<Long> callIds = new ArrayList<>();
+    /** The ledger's ownerships of the batch's senders, released when the batch is over. */
+    private final List<Long> ownerships = new ArrayList<>();
+    /** Senders another instance is sending: they wait until it is done (by key), and the instance of each. */
+    private final Map<String, SenderRequest> deferred = new LinkedHashMap<>();
+    private final Map<String, String> holders = new HashMap<>();
     private final long startNanos = System.nanoTime();
     private long callStartedNanos;
     /** Kaleyra's reply to the current call was received: whatever fails after that is not a lost reply. */
@@ -62,8 +69,9 @@ public final class KaleyraConversation {
     private String lastReply = "";
 
     KaleyraConversation(SenderBatch batch, FileRun run, KaleyraAccount account, RetryPolicy retry, RunVerdict verdict,
-            SenderLedger ledger, SenderMetrics metrics) {
+            SenderLedger ledger, SenderMetrics metrics, Duration ownerWait) {
         this.metrics = metrics;
+        this.ownerWait = ownerWait;
         this.batch = batch;
         this.run = run;
         this.account = account;
@@ -74,17 +82,60 @@ public final class KaleyraConversation {
     }
 
     /**
-     * Consults the ledger before anything is sent: a sender it records as created is a success row at once (never
-     * sent twice); one still pending from an earlier call whose reply was lost is sent again, and an "Already
-     * exist" for it will mean that earlier call created it.
+     * Before anything is sent: owns the batch's senders in the ledger (of instances sharing it, one only sends a
+     * sender at a time; one another instance is sending waits, see {@link #isOpen}), then consults it: a sender it
+     * records as created is a success row at once (never sent twice); one still pending from an earlier call whose
+     * reply was lost, or taken over from an instance that is gone, is sent again, and an "Already exist" for it will
+     * mean that earlier call created it.
      */
     void begin() {
         if (!batch.hasValid()) {
             return;
         }
-        Map<String, LedgerEntry> known = ledger.lookup(account.sid(), batch.valid());
-        List<SenderRequest> toSend = new ArrayList<>(batch.valid().size());
-        for (SenderRequest r : batch.valid()) {
+        List<SenderRequest> toSend = owned(batch.valid());
+        if (!toSend.isEmpty()) {
+            requests.add(toSend);
+            metrics.batchSent();
+        }
+    }
+
+    /** Owns these senders and returns those to send; the busy ones wait in {@link #deferred}. */
+    private List<SenderRequest> owned(List<SenderRequest> senders) {
+        SenderOwnership ownership = ledger.own(account.sid(), senders);
+        if (ownership.id() != 0) {
+            ownerships.add(ownership.id());
+        }
+        List<SenderRequest> free = senders;
+        if (!ownership.busy().isEmpty()) {
+            free = new ArrayList<>(senders.size());
+            for (SenderRequest r : senders) {
+                String holder = ownership.busy().get(SenderLedger.key(r));
+                if (holder == null) {
+                    free.add(r);
+                    deferred.remove(SenderLedger.key(r));
+                } else {
+                    deferred.put(SenderLedger.key(r), r);
+                    holders.put(SenderLedger.key(r), holder);
+                }
+            }
+        } else {
+            senders.forEach(r -> deferred.remove(SenderLedger.key(r)));
+        }
+        if (!ownership.busy().isEmpty() || !ownership.takenOver().isEmpty()) {
+            try (var file = MDC.putCloseable("senderFile", run.inputName());
+                    var number = MDC.putCloseable("senderBatch", Integer.toString(batch.number()))) {
+                LOG.info("{} batch {}: {} senders wait for another instance that is sending them ({}); {} taken over"
+                        + " from a batch whose outcome is unknown ({})", run.inputName(), batch.number(),
+                        ownership.busy().size(), names(ownership.busy()), ownership.takenOver().size(),
+                        names(ownership.takenOver()));
+            }
+        }
+        if (free.isEmpty()) {
+            return free;
+        }
+        Map<String, LedgerEntry> known = ledger.lookup(account.sid(), free);
+        List<SenderRequest> toSend = new ArrayList<>(free.size());
+        for (SenderRequest r : free) {
             LedgerEntry entry = known.isEmpty() ? null : known.get(SenderLedger.key(r));
             if (entry != null && entry.created()) {
                 rows.succeed(r, entry.kaleyraId(), "", "", "registered earlier by this module on " + entry.updatedAt()
@@ -92,19 +143,69 @@ public final class KaleyraConversation {
                         + (entry.kaleyraId().isEmpty() ? "; Kaleyra's id was not in its reply" : ""));
                 continue;
             }
-            if (entry != null && entry.pending()) {
+            if (entry != null && entry.pending()
+                    || entry == null && ownership.takenOver().containsKey(SenderLedger.key(r))) {
                 unknown.add(r);
             }
             toSend.add(r);
         }
-        if (!toSend.isEmpty()) {
-            requests.add(toSend);
-            metrics.batchSent();
+        return toSend;
+    }
+
+    /** The instances named in an ownership's answer, at most three. */
+    private static String names(Map<String, String> byKey) {
+        List<String> distinct = byKey.values().stream().distinct().toList();
+        return distinct.size() <= 3 ? String.join(", ", distinct)
+                : String.join(", ", distinct.subList(0, 3)) + " and " + (distinct.size() - 3) + " more";
+    }
+
+    /**
+     * Waits for the senders another instance is sending (its batch over, their outcome is in the ledger), polling
+     * the ledger, for at most {@code sender.ledger.owner-wait}; those still busy then fail as {@link Failure#SENDER_BUSY}.
+     * Never sends a sender while another instance may be sending it.
+     */
+    private void awaitDeferred() {
+        // what this batch sent is over: its senders are free for others first (two batches each waiting for
+        // senders the other holds would wait for ever)
+        if (!outcomeLeftUnknown) {
+            ledger.callsSettled(callIds);
+            callIds.clear();
+        }
+        disown(!outcomeLeftUnknown);
+        long deadline = System.nanoTime() + ownerWait.toNanos();
+        long pause = 100;
+        while (!deferred.isEmpty() && run.abandoned() == null) {
+            boolean late = System.nanoTime() - deadline > 0;
+            if (!late) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    late = true;
+                }
+                pause = Math.min(pause * 2, 2000);
+            }
+            if (late) {
+                deferred.forEach((key, r) -> rows.fail(r, new Failure(Failure.SENDER_BUSY, "not sent: instance "
+                        + holders.get(key) + " was sending this sender at the same time and had not finished after "
+                        + ownerWait.toSeconds() + " s; drop the failure file again later: the ledger then tells"
+                        + " its outcome")));
+                deferred.clear();
+                return;
+            }
+            List<SenderRequest> toSend = owned(new ArrayList<>(deferred.values()));
+            if (!toSend.isEmpty()) {
+                requests.add(toSend);
+                return;
+            }
         }
     }
 
     /** For the loop in the route: whether another call is needed (none once the file's processing was abandoned). */
     public boolean isOpen() {
+        if (requests.isEmpty() && !deferred.isEmpty() && run.abandoned() == null) {
+            awaitDeferred();
+        }
         return !requests.isEmpty() && run.abandoned() == null;
     }
 
@@ -391,6 +492,7 @@ public final class KaleyraConversation {
         if (!outcomeLeftUnknown) {
             ledger.callsSettled(callIds);
         }
+        disown(!outcomeLeftUnknown);
         run.batchDone();
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         try (var file = MDC.putCloseable("senderFile", run.inputName());
@@ -403,6 +505,27 @@ public final class KaleyraConversation {
         batch = new SenderBatch(batch.number(), List.of(), List.of());
         requests.clear();
         unknown.clear();
+        deferred.clear();
+        holders.clear();
+    }
+
+    /**
+     * The batch ended on an error (a fault of this module or of this machine): its senders' outcome stays unknown,
+     * and another instance (or a later run) that owns them next is told so.
+     */
+    public void abandoned() {
+        try {
+            disown(false);
+        } catch (RuntimeException e) {
+            // the ledger itself may be what failed: the release waits in the ledger for its next write
+            LOG.warn("{} batch {}: its senders could not be released in the ledger yet ({}); they are at its next"
+                    + " write", run.inputName(), batch.number(), e.getMessage());
+        }
+    }
+
+    private void disown(boolean settled) {
+        ownerships.forEach(id -> ledger.disown(id, settled));
+        ownerships.clear();
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.senderroute.kaleyra;
 
+import java.time.Duration;
+
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.senderroute.batch.Rejected;
@@ -18,9 +20,20 @@ public final class KaleyraConversations {
     private final RunVerdict verdict;
     private final SenderLedger ledger;
     private final SenderMetrics metrics;
+    private final Duration ownerWait;
 
     public KaleyraConversations(RetryPolicy retry, RunVerdict verdict, SenderLedger ledger, SenderMetrics metrics) {
+        this(retry, verdict, ledger, metrics, Duration.ofMinutes(10));
+    }
+
+    /**
+     * @param ownerWait how long a batch waits for senders another instance sharing the ledger is sending
+     *                  ({@code sender.ledger.owner-wait})
+     */
+    public KaleyraConversations(RetryPolicy retry, RunVerdict verdict, SenderLedger ledger, SenderMetrics metrics,
+            Duration ownerWait) {
         this.metrics = metrics;
+        this.ownerWait = ownerWait;
         this.retry = retry;
         this.verdict = verdict;
         this.ledger = ledger;
@@ -32,7 +45,8 @@ public final class KaleyraConversations {
             run.failed(r.request(), r.failure());
             metrics.invalid(r.failure().code());
         }
-        KaleyraConversation conversation = new KaleyraConversation(batch, run, account, retry, verdict, ledger, metrics);
+        KaleyraConversation conversation = new KaleyraConversation(batch, run, account, retry, verdict, ledger, metrics,
+                ownerWait);
         conversation.begin();
         return conversation;
     }

@@ -59,6 +59,13 @@ public final class KaleyraReplies {
         c.close();
     }
 
+    /** The error handler's step: a batch that ended on an error leaves its senders' outcome unknown (none: no batch). */
+    public void abandoned(@ExchangeProperty(CONVERSATION) KaleyraConversation c) {
+        if (c != null) {
+            c.abandoned();
+        }
+    }
+
     /** Whether the batch needs another call. */
     public boolean isOpen(@ExchangeProperty(CONVERSATION) KaleyraConversation c) {
         return c.isOpen();

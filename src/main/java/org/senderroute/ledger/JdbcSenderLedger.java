@@ -2,6 +2,7 @@ package org.senderroute.ledger;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -60,7 +62,7 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
 
     /** The columns of {@code sender_owner}, in the order of the parameters. */
     private static final List<String> OWNER_COLUMNS = List.of("account VARCHAR(64)", "sender VARCHAR(64)",
-            "iso_code VARCHAR(8)", "instance VARCHAR(200)", "call_id BIGINT", "owned_at TIMESTAMP");
+            "iso_code VARCHAR(8)", "instance VARCHAR(200)", "call_id BIGINT", "owned_at TIMESTAMP", "instance_no BIGINT");
 
     private final LedgerDatabase db;
     private final String instance;
@@ -71,6 +73,11 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
     /** account|SENDER|iso of every sender whose call's outcome is still unknown (loaded at start, then kept up). */
     private final UnresolvedSenders unresolved = new UnresolvedSenders();
     private volatile boolean unresolvedLoaded;
+    /** The ownerships of batches over, whose rows go (settled) or lose their instance (outcome unknown) at the next flush. */
+    private final List<Long> releasedOwnerships = new ArrayList<>();
+    private final List<Long> unknownOwnerships = new ArrayList<>();
+    private final AtomicInteger ownerships = new AtomicInteger();
+    private volatile InstanceLiveness liveness;
 
     /**
      * @param flushEvery how many settled senders are kept in memory at most before they are written in one
@@ -103,7 +110,14 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
 
     @Override
     protected void doStop() {
-        flush();
+        try {
+            flush();
+        } finally {
+            InstanceLiveness known = liveness;
+            if (known != null) {
+                known.close();
+            }
+        }
     }
 
     /**
@@ -117,13 +131,9 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
             Map<String, LedgerEntry> rows = new HashMap<>();
             for (int from = 0; from < senders.size(); from += LOOKUP_CHUNK) {
                 List<SenderRequest> chunk = senders.subList(from, Math.min(senders.size(), from + LOOKUP_CHUNK));
-                StringBuilder sql = new StringBuilder("SELECT sender, iso_code, state, kaleyra_id, reason, source_file, "
-                        + "updated_at FROM sender_ledger WHERE sender IN (");
-                for (int i = 0; i < chunk.size(); i++) {
-                    sql.append(i == 0 ? "?" : ",?");
-                }
-                sql.append(") AND account = ?");
-                try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+                String sql = "SELECT sender, iso_code, state, kaleyra_id, reason, source_file, updated_at FROM "
+                        + "sender_ledger WHERE sender IN (" + parameters(chunk.size()) + ") AND account = ?";
+                try (PreparedStatement p = c.prepareStatement(sql)) {
                     for (int i = 0; i < chunk.size(); i++) {
                         p.setString(i + 1, chunk.get(i).sender().toUpperCase(Locale.ROOT));
                     }
@@ -182,19 +192,35 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
     }
 
     /**
-     * Makes this instance the owner of the senders of a call ({@code call}: its id from {@link #callStarted}), in one
-     * transaction committed before the call is made, so that no two instances sharing the database send a sender at
-     * once: a sender whose row in {@code sender_owner} another call holds (until that call is settled) stays that
-     * call's, and is returned. On PostgreSQL, of two instances owning the same sender at the same moment, the second
-     * waits for the first to commit and is then refused it.
-     *
-     * @return the senders this call may not send (another call owns them), by {@link SenderLedger#key(SenderRequest)}
+     * Makes this instance's batch the owner of these senders, in one transaction committed before any of them is sent:
+     * a row of {@code sender_owner} per sender, inserted unless one is there ({@code INSERT ... ON CONFLICT DO
+     * NOTHING} on PostgreSQL: of two instances owning the same sender at the same moment, the second waits for the
+     * first to commit and is then refused it). A row held by a batch of a live instance makes the sender busy; a row
+     * whose instance is gone, or whose batch ended with its outcome unknown, is taken over: a call of that batch may
+     * have created the sender.
      */
-    public Set<String> own(String account, long call, Collection<SenderRequest> senders) {
+    @Override
+    public SenderOwnership own(String account, Collection<SenderRequest> senders) {
+        if (senders.isEmpty()) {
+            return SenderOwnership.all();
+        }
+        InstanceLiveness me = liveness();
+        long id = (me.number() << 32) | (ownerships.incrementAndGet() & 0xFFFFFFFFL);
         String sql = db.dialect().insertIfAbsent("sender_owner", OWNER_COLUMNS, List.of("sender", "account", "iso_code"));
-        // every instance takes the rows in the order of the key: two calls never wait for each other in a circle
+        // every instance takes the rows in the order of the key: two batches never wait for each other in a circle
         List<SenderRequest> inKeyOrder = senders.stream().sorted(Comparator.comparing((SenderRequest r) -> r.sender()
                 .toUpperCase(Locale.ROOT)).thenComparing(r -> r.isoCode().toLowerCase(Locale.ROOT))).toList();
+        if (db.dialect() != SqlDialect.POSTGRESQL) {
+            // one process opens an H2 file: its batches take turns here (its MERGE does not wait, it fails on the key)
+            synchronized (this) {
+                return owning(account, inKeyOrder, sql, id, me);
+            }
+        }
+        return owning(account, inKeyOrder, sql, id, me);
+    }
+
+    private SenderOwnership owning(String account, List<SenderRequest> inKeyOrder, String sql, long id,
+            InstanceLiveness me) {
         return db.inTransaction(c -> {
             Timestamp now = Timestamp.from(Instant.now());
             try (PreparedStatement p = c.prepareStatement(sql)) {
@@ -203,25 +229,104 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
                     p.setString(2, r.sender().toUpperCase(Locale.ROOT));
                     p.setString(3, r.isoCode().toLowerCase(Locale.ROOT));
                     p.setString(4, instance);
-                    p.setLong(5, call);
+                    p.setLong(5, id);
                     p.setTimestamp(6, now);
+                    p.setLong(7, me.number());
                     p.addBatch();
                 }
                 p.executeBatch();
             }
-            // what this call owns now, whatever the driver says of each row of the batch
-            Set<String> refused = new HashSet<>();
-            senders.forEach(r -> refused.add(SenderLedger.key(r)));
-            try (PreparedStatement p = c.prepareStatement("SELECT sender, iso_code FROM sender_owner WHERE call_id = ?")) {
-                p.setLong(1, call);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        refused.remove(rs.getString(1) + "|" + rs.getString(2));
+            // the rows of these senders that another batch holds
+            Map<String, Owner> others = new HashMap<>();
+            for (int from = 0; from < inKeyOrder.size(); from += LOOKUP_CHUNK) {
+                List<SenderRequest> chunk = inKeyOrder.subList(from, Math.min(inKeyOrder.size(), from + LOOKUP_CHUNK));
+                String select = "SELECT sender, iso_code, instance, call_id, instance_no FROM sender_owner WHERE "
+                        + "call_id <> ? AND account = ? AND sender IN (" + parameters(chunk.size()) + ")";
+                try (PreparedStatement p = c.prepareStatement(select)) {
+                    p.setLong(1, id);
+                    p.setString(2, account);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        p.setString(i + 3, chunk.get(i).sender().toUpperCase(Locale.ROOT));
+                    }
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            long number = rs.getLong(5);
+                            others.put(rs.getString(1) + "|" + rs.getString(2), new Owner(rs.getString(3),
+                                    rs.getLong(4), rs.wasNull() ? null : number));
+                        }
                     }
                 }
             }
-            return refused;
+            if (others.isEmpty()) {
+                return new SenderOwnership(id, Map.of(), Map.of());
+            }
+            Set<Long> alive = me.alive();
+            Map<String, String> busy = new HashMap<>();
+            Map<String, String> takenOver = new HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("UPDATE sender_owner SET instance = ?, call_id = ?, "
+                    + "owned_at = ?, instance_no = ? WHERE account = ? AND sender = ? AND iso_code = ? AND call_id = ?")) {
+                for (SenderRequest r : inKeyOrder) {
+                    String key = SenderLedger.key(r);
+                    Owner other = others.get(key);
+                    if (other == null) {
+                        continue;
+                    }
+                    if (other.number() != null && alive.contains(other.number())) {
+                        busy.put(key, other.instance());
+                        continue;
+                    }
+                    p.setString(1, instance);
+                    p.setLong(2, id);
+                    p.setTimestamp(3, now);
+                    p.setLong(4, me.number());
+                    p.setString(5, account);
+                    p.setString(6, r.sender().toUpperCase(Locale.ROOT));
+                    p.setString(7, r.isoCode().toLowerCase(Locale.ROOT));
+                    p.setLong(8, other.call());
+                    if (p.executeUpdate() == 1) {
+                        takenOver.put(key, other.instance());
+                    } else {
+                        // another instance took it over in the meantime
+                        busy.put(key, other.instance());
+                    }
+                }
+            }
+            return new SenderOwnership(id, busy, takenOver);
         });
+    }
+
+    /** The row another batch holds for a sender: its instance's name, its batch, its instance's number (or null). */
+    private record Owner(String instance, long call, Long number) {
+    }
+
+    /** This instance's number and the lock that says it is alive (registered at the first ownership). */
+    private InstanceLiveness liveness() {
+        InstanceLiveness known = liveness;
+        if (known == null) {
+            synchronized (this) {
+                if (liveness == null) {
+                    liveness = InstanceLiveness.register(db, db.dataSource(), instance);
+                }
+                known = liveness;
+            }
+        }
+        return known;
+    }
+
+    /**
+     * The batch that took this ownership is over: its rows of {@code sender_owner} go (settled) or are marked as
+     * no batch's (an outcome stayed unknown) at once, in the same transaction as the outcomes not yet written: another
+     * instance waiting for one of its senders then finds the outcome in {@code sender_ledger}.
+     */
+    @Override
+    public void disown(long ownership, boolean settledAll) {
+        if (ownership == 0) {
+            return;
+        }
+        synchronized (settled) {
+            (settledAll ? releasedOwnerships : unknownOwnerships).add(ownership);
+        }
+        flush();
     }
 
     /**
@@ -299,27 +404,36 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
 
     private void write() {
         List<Settled> rows;
-        List<Long> calls;
+        Released released;
         synchronized (settled) {
-            if (settled.isEmpty() && settledCalls.isEmpty()) {
+            if (settled.isEmpty() && settledCalls.isEmpty() && releasedOwnerships.isEmpty()
+                    && unknownOwnerships.isEmpty()) {
                 return;
             }
             rows = new ArrayList<>(settled.values());
-            calls = new ArrayList<>(settledCalls);
+            released = new Released(new ArrayList<>(settledCalls), new ArrayList<>(releasedOwnerships),
+                    new ArrayList<>(unknownOwnerships));
         }
         try {
-            writeRows(rows, calls, INSERT);
+            writeRows(rows, released, INSERT);
         } catch (LedgerException someExisted) {
-            writeRows(rows, calls, db.dialect().upsert("sender_ledger", COLUMNS, List.of("sender", "account", "iso_code")));
+            writeRows(rows, released, db.dialect().upsert("sender_ledger", COLUMNS, List.of("sender", "account",
+                    "iso_code")));
         }
         synchronized (settled) {
             rows.forEach(row -> settled.remove(row.account() + "|" + SenderLedger.key(row.request()), row));
-            settledCalls.removeAll(calls);
+            settledCalls.removeAll(released.calls());
+            releasedOwnerships.removeAll(released.owned());
+            unknownOwnerships.removeAll(released.unknown());
         }
     }
 
+    /** What a flush ends besides writing outcomes: settled calls, ownerships of batches over (settled or not). */
+    private record Released(List<Long> calls, List<Long> owned, List<Long> unknown) {
+    }
+
     /** Most senders are new to the ledger: a plain insert first, an upsert only when some were there already. */
-    private void writeRows(List<Settled> rows, List<Long> calls, String sql) {
+    private void writeRows(List<Settled> rows, Released released, String sql) {
         db.inTransaction(c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 for (Settled row : rows) {
@@ -336,18 +450,29 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
                 }
                 p.executeBatch();
             }
-            for (String settledCall : List.of("DELETE FROM pending_call WHERE id = ?",
-                    "DELETE FROM sender_owner WHERE call_id = ?")) {
-                try (PreparedStatement p = c.prepareStatement(settledCall)) {
-                    for (long id : calls) {
-                        p.setLong(1, id);
-                        p.addBatch();
-                    }
-                    p.executeBatch();
-                }
-            }
+            batch(c, "DELETE FROM pending_call WHERE id = ?", released.calls());
+            batch(c, "DELETE FROM sender_owner WHERE call_id = ?", released.owned());
+            batch(c, "UPDATE sender_owner SET instance_no = NULL WHERE call_id = ?", released.unknown());
             return null;
         });
+    }
+
+    /** n parameters, for an IN list. */
+    private static String parameters(int n) {
+        return "?" + ",?".repeat(n - 1);
+    }
+
+    private static void batch(Connection c, String sql, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (long id : ids) {
+                p.setLong(1, id);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
     }
 
     private void forget(String account, Collection<SenderRequest> senders) {

@@ -120,6 +120,16 @@ public final class LedgerDatabase {
         }
     }
 
+    /** What log lines and errors call the database. */
+    String name() {
+        return name;
+    }
+
+    /** The pool, for connections held longer than one transaction (a lock that says an instance is alive). */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     /** The statements this database needs where SQL differs (known once a connection has been opened). */
     SqlDialect dialect() {
         SqlDialect known = dialect;

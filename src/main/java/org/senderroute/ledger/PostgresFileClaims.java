@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The claims of instances sharing a drop, in the ledger's PostgreSQL database. A claim is a session-level advisory
  * lock ({@code pg_try_advisory_lock}) held by a connection of its own for as long as the file is processed: when the
- * instance dies, PostgreSQL ends its session and releases the lock as soon as the connection is gone, and the file is
- * free for the next poll of another instance. The lock's 64-bit number comes from the file key (the first 8 bytes of
+ * instance dies, PostgreSQL ends its session and releases the lock as soon as the connection is gone (at once for a
+ * killed process, within 25 s for a host gone without closing its connections: see {@link InstanceLiveness#KEEPALIVE}),
+ * and the file is free for the next poll of another instance. The lock's 64-bit number comes from the file key (the first 8 bytes of
  * its SHA-256); two keys sharing a number only make one of the files wait for the other's claim to end.
  * <p>
  * A row of {@code file_claim} (file key, instance, claimed at) tells which instance holds or last held a file's
@@ -54,6 +55,10 @@ public final class PostgresFileClaims implements FileClaims {
         try {
             c = dataSource.getConnection();
             c.setAutoCommit(true);
+            try (Statement keepalive = c.createStatement()) {
+                // a host gone without a word is noticed by PostgreSQL within 25 s: its claims are then free
+                keepalive.execute(InstanceLiveness.KEEPALIVE);
+            }
             long lock = lockOf(fileKey);
             boolean taken;
             try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {

@@ -57,4 +57,21 @@ public interface SenderLedger {
 
     /** How many calls are recorded as pending now (a settled run leaves none). */
     int pendingCalls();
+
+    /**
+     * Makes this instance's batch the owner of these senders before any of them is sent, so that no two instances
+     * sharing the ledger send a sender at once. A ledger of one instance owns them all at once.
+     */
+    default SenderOwnership own(String account, Collection<SenderRequest> senders) {
+        return SenderOwnership.all();
+    }
+
+    /**
+     * The batch that took this ownership is over: with {@code settled}, its senders are free once their outcomes are
+     * written (in the same transaction); otherwise some outcome stayed unknown, and the next owner of those senders is
+     * told ({@link SenderOwnership#takenOver}).
+     */
+    default void disown(long ownership, boolean settled) {
+        // a ledger of one instance has nothing to release
+    }
 }

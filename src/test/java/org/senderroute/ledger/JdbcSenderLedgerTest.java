@@ -166,8 +166,7 @@ class JdbcSenderLedgerTest {
         assertThat(upgraded.all(SID)).hasSize(2).containsKeys("ALPHAA|in", "BRAVOO|in");
         assertThat(upgraded.all(SID).get("ALPHAA|in").kaleyraId()).isEqualTo("42");
         assertThat(upgraded.pendingCalls()).isEqualTo(1);
-        long call = upgraded.callStarted(SID, "c.csv", List.of(alpha));
-        assertThat(upgraded.own(SID, call, List.of(alpha))).isEmpty();
+        assertThat(upgraded.own(SID, List.of(alpha)).busy()).isEmpty();
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
                 var rs = s.executeQuery("SELECT MAX(version) FROM ledger_schema")) {
             rs.next();
@@ -181,26 +180,73 @@ class JdbcSenderLedgerTest {
     }
 
     @Test
-    void aSenderOwnedByAnUnsettledCallIsRefusedToAnotherInstanceUntilThatCallIsSettled() {
+    void aSenderOwnedByABatchOfALiveInstanceIsBusyForAnotherUntilItsOutcomeIsWritten() {
         SenderRequest alpha = sender("ALPHAA", "in");
         SenderRequest bravo = sender("bravoo", "IN");
         SenderRequest charlie = sender("CHARLIE", "in");
-        JdbcSenderLedger first = new JdbcSenderLedger(database(), 1, "first");
+        JdbcSenderLedger first = new JdbcSenderLedger(database(), 100, "first");
         first.start();
-        JdbcSenderLedger second = new JdbcSenderLedger(database(), 1, "second");
+        JdbcSenderLedger second = new JdbcSenderLedger(database(), 100, "second");
         second.start();
 
-        long one = first.callStarted(SID, "a.csv", List.of(alpha, bravo));
-        assertThat(first.own(SID, one, List.of(alpha, bravo))).isEmpty();
-        long two = second.callStarted(SID, "b.csv", List.of(bravo, charlie));
-        assertThat(second.own(SID, two, List.of(bravo, charlie))).containsExactly("BRAVOO|in");
-        assertThat(second.own("OTHERSID", two, List.of(alpha))).as("another account's senders are its own").isEmpty();
+        SenderOwnership one = first.own(SID, List.of(alpha, bravo));
+        assertThat(one.busy()).isEmpty();
+        assertThat(one.takenOver()).isEmpty();
+        SenderOwnership two = second.own(SID, List.of(bravo, charlie));
+        assertThat(two.busy()).containsExactly(Map.entry("BRAVOO|in", "first"));
+        assertThat(second.own("OTHERSID", List.of(alpha)).busy()).as("another account's senders are its own").isEmpty();
+        assertThat(second.own(SID, List.of(charlie)).busy()).as("its own earlier batch is busy too")
+                .containsOnlyKeys("CHARLIE|in");
 
         first.created(SID, "a.csv", Map.of(alpha, "1", bravo, "2"), "200 OK");
-        first.callsSettled(List.of(one));
+        assertThat(second.own(SID, List.of(bravo)).busy()).as("busy until the batch is over").isNotEmpty();
+        first.disown(one.id(), true);
+        SenderOwnership three = second.own(SID, List.of(bravo));
+        assertThat(three.busy()).as("free once the batch is over, its outcome written").isEmpty();
+        assertThat(three.takenOver()).isEmpty();
+        assertThat(second.lookup(SID, List.of(bravo)).get("BRAVOO|in").created()).isTrue();
+        first.stop();
+        second.stop();
+    }
+
+    @Test
+    void theSendersOfABatchWhoseOutcomeStayedUnknownAreTakenOverAsUnknown() {
+        SenderRequest alpha = sender("ALPHAA", "in");
+        SenderRequest bravo = sender("BRAVOO", "in");
+        JdbcSenderLedger first = new JdbcSenderLedger(database(), 100, "first");
+        first.start();
+        JdbcSenderLedger second = new JdbcSenderLedger(database(), 100, "second");
+        second.start();
+
+        SenderOwnership one = first.own(SID, List.of(alpha, bravo));
+        first.disown(one.id(), false);
         first.flush();
-        long three = second.callStarted(SID, "b.csv", List.of(bravo));
-        assertThat(second.own(SID, three, List.of(bravo))).as("free once its call is settled").isEmpty();
+        SenderOwnership two = second.own(SID, List.of(alpha));
+        assertThat(two.busy()).isEmpty();
+        assertThat(two.takenOver()).containsExactly(Map.entry("ALPHAA|in", "first"));
+        assertThat(first.own(SID, List.of(alpha, bravo)).busy()).as("now the second instance's")
+                .containsOnlyKeys("ALPHAA|in");
+        first.stop();
+        second.stop();
+    }
+
+    @Test
+    void theSendersOfAnInstanceGoneAreTakenOverOnce() {
+        SenderRequest alpha = sender("ALPHAA", "in");
+        JdbcSenderLedger gone = new JdbcSenderLedger(database(), 100, "gone");
+        gone.start();
+        assertThat(gone.own(SID, List.of(alpha)).busy()).isEmpty();
+        JdbcSenderLedger heir = new JdbcSenderLedger(database(), 100, "heir");
+        heir.start();
+        JdbcSenderLedger other = new JdbcSenderLedger(database(), 100, "other");
+        other.start();
+        assertThat(heir.own(SID, List.of(alpha)).busy()).as("its instance is alive").containsOnlyKeys("ALPHAA|in");
+
+        gone.stop();
+        assertThat(heir.own(SID, List.of(alpha)).takenOver()).containsExactly(Map.entry("ALPHAA|in", "gone"));
+        assertThat(other.own(SID, List.of(alpha)).busy()).as("taken over once").containsOnlyKeys("ALPHAA|in");
+        heir.stop();
+        other.stop();
     }
 
     @Test

@@ -20,8 +20,8 @@ import org.senderroute.testsupport.EmbeddedPostgresServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two instances on one PostgreSQL database owning the same senders at the same moment, each call in an order of its
- * own: each sender is owned by one call only, every other call is told it may not send it, and no call fails (on a
+ * Two instances on one PostgreSQL database owning the same senders at the same moment, each batch in an order of its
+ * own: each sender is owned by one batch only, every other batch is told it is busy, and no call fails (on a
  * deadlock, say).
  */
 class PostgresConcurrentOwnersTest {
@@ -30,8 +30,8 @@ class PostgresConcurrentOwnersTest {
     private static final int SENDERS = 2000;
     private static final int CALLS_PER_INSTANCE = 4;
 
-    /** What one call was given: its id and the senders it was refused. */
-    private record Owned(long call, List<String> asked, Set<String> refused) {
+    /** What one batch was given: the senders it asked for and those it was refused. */
+    private record Owned(List<String> asked, Set<String> refused) {
     }
 
     @Test
@@ -56,9 +56,10 @@ class PostgresConcurrentOwnersTest {
                     List<SenderRequest> order = new ArrayList<>(senders);
                     Collections.shuffle(order, new Random(calls.size()));
                     calls.add(pool.submit(() -> {
-                        long call = ledger.callStarted(SID, "drop.csv", order);
                         go.await();
-                        return new Owned(call, order.stream().map(SenderLedger::key).toList(), ledger.own(SID, call, order));
+                        SenderOwnership owned = ledger.own(SID, order);
+                        assertThat(owned.takenOver()).as("nobody's senders were taken over").isEmpty();
+                        return new Owned(order.stream().map(SenderLedger::key).toList(), owned.busy().keySet());
                     }));
                 }
             }

@@ -216,6 +216,11 @@ class KaleyraReplyRoutingTest {
             handled.add("noReply " + e.getClass().getSimpleName());
         }
 
+        /** The error handler's step: the batch ended on an error. */
+        public void abandoned() {
+            handled.add("abandoned");
+        }
+
         private void record(String handler, KaleyraReply reply) {
             handled.add(handler + " " + reply.getStatus() + " " + reply.getCode());
         }
