@@ -64,7 +64,12 @@ final class LedgerSettings {
         Ledgers ledgers = switch (store) {
             case "journal" -> journal(settings, instance);
             case "jdbc" -> database(context, settings, instance);
-            default -> throw new IllegalArgumentException("sender.ledger.store must be journal or jdbc, not " + store);
+            case "postgresql" -> {
+                requirePostgresql(context, settings);
+                yield database(context, settings, instance);
+            }
+            default -> throw new IllegalArgumentException("sender.ledger.store must be journal, jdbc or postgresql, not "
+                    + store);
         };
         context.addService(ledgers.senders(), true, true);
         return ledgers;
@@ -108,6 +113,16 @@ final class LedgerSettings {
         }
         LOG.info("Ledger: journal {}", temporary ? "in a temporary file (deleted at stop)" : journal.file());
         return new Ledgers(senders, files);
+    }
+
+    /** {@code postgresql}: the database store, on PostgreSQL (a data source of one's own may be anything). */
+    private static void requirePostgresql(CamelContext context, Settings settings) {
+        String url = settings.required("sender.ledger.url");
+        if (!url.startsWith("jdbc:postgresql:")
+                && context.getRegistry().lookupByNameAndType(DATA_SOURCE_BEAN, DataSource.class) == null) {
+            throw new IllegalArgumentException("sender.ledger.store=postgresql needs a jdbc:postgresql://HOST:PORT/DB URL"
+                    + " in sender.ledger.url (SENDER_LEDGER_URL), not " + withoutSecrets(url));
+        }
     }
 
     private static Ledgers database(CamelContext context, Settings settings, String instance) {

@@ -72,6 +72,29 @@ class PostgresLedgerSettingsTest extends SandboxRouteTest {
     }
 
     @Test
+    void theStorePostgresqlIsTheDatabaseStoreOnPostgresql() throws IOException {
+        Map<String, String> p = postgres();
+        p.put("sender.ledger.store", "postgresql");
+        p.put("sender.ledger.password", database.password());
+        List<String> lines = dropLogged(p, "named", 2);
+        assertThat(app.successRows("named")).hasSize(2);
+        assertThat(lines).anyMatch(l -> l.contains("Ledger: database " + database.url()));
+    }
+
+    @Test
+    void theStorePostgresqlWithAnotherUrlRefusesToStartNamingTheProperty() throws IOException {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
+        Properties p = onceSettings();
+        p.setProperty("sender.ledger.store", "postgresql");
+        p.setProperty("sender.ledger.url", "jdbc:h2:mem:not-postgres");
+        OnceRun run = OnceRun.of(p);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).contains("sender.ledger.store=postgresql needs a jdbc:postgresql://HOST:PORT/DB URL",
+                "SENDER_LEDGER_URL");
+        assertThat(sandbox.postCalls()).isZero();
+    }
+
+    @Test
     void aWrongPasswordStopsTheStartNamingTheDatabaseNotThePassword() throws IOException {
         sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
         Properties p = onceSettings();
