@@ -19,6 +19,7 @@
 #   SKIP_BUILD=1                     reuse target/ and bench/target/ as they are
 #   PRODUCT_ENV="K=V ..."            extra environment for every instance
 # Everything lands in bench/work/instances/ (git-ignored): results.md, runs/<side>-<run>/ (each instance's log).
+# Calls in flight are the sandbox's (SandboxServer samples its threads sleeping out the latency every 5 ms).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -100,7 +101,7 @@ fi
 # ---------------------------------------------------------------------------------------------- one run
 # run SIDE RUN: SIDE instances on a fresh sandbox and PostgreSQL; appends a line to RESULTS
 run() {
-    local side=$1 run=$2 d=$WORK/runs/$1-$2 i pg_url sandbox_url t0 t1 done_count=0 posts created ok failed wall
+    local side=$1 run=$2 d=$WORK/runs/$1-$2 i pg_url sandbox_url t0 t1 done_count=0 posts created inflight ok failed wall
     rm -rf "$d"
     mkdir -p "$d/inbox" "$d/staging" "$d/out/success" "$d/out/failure"
 
@@ -152,6 +153,7 @@ run() {
     stop_all
     posts=$(awk '/^SANDBOX_STATS /{for (i = 2; i <= NF; i++) if ($i ~ /^posts=/) { sub("posts=", "", $i); print $i }}' "$d/sandbox.log")
     created=$(awk '/^SANDBOX_STATS /{for (i = 2; i <= NF; i++) if ($i ~ /^created=/) { sub("created=", "", $i); print $i }}' "$d/sandbox.log")
+    inflight=$(awk '/^SANDBOX_INFLIGHT /{for (i = 2; i <= NF; i++) if ($i ~ /^(max|meanWhileBusy)=/) { sub(/^[a-zA-Z]*=/, "", $i); printf "%s\t", $i }}' "$d/sandbox.log")
     ok=$(rows_in "$d/out/success")
     failed=$(rows_in "$d/out/failure")
     [ "$ok" = "$TOTAL" ] && [ "$failed" = 0 ] && [ "$created" = "$TOTAL" ] \
@@ -161,7 +163,7 @@ run() {
         spread="$spread $(grep -c ' \[csv\]: [0-9]* records, ' "$d/instance-$i.log" || true)"
     done
     log "$side instance(s), run $run: $wall s, $posts calls, files per instance:$spread"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$side" "$run" "$wall" "$posts" "${spread# }" >>"$WORK/results.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$run" "$wall" "$posts" "${spread# }" "${inflight%$'\t'}" >>"$WORK/results.tsv"
 }
 
 # ---------------------------------------------------------------------------------------------- main
@@ -183,16 +185,17 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (
         "each instance: $CALLS_IN_FLIGHT calls in flight at most, $RATE calls/s at most, -Xmx$XMX; one PostgreSQL ledger shared." \
         "Wall = files dropped (instances running) to the last one in .done; medians of $RUNS run(s)."
     echo
-    echo "| instances | wall s | calls | calls/s | records/s | files per instance | vs one instance |"
-    echo "|---:|---:|---:|---:|---:|---|---:|"
+    echo "| instances | wall s | calls | calls/s | records/s | files per instance | calls in flight: max, mean while any | vs one instance |"
+    echo "|---:|---:|---:|---:|---:|---|---|---:|"
     one=$(awk -F'\t' '$1 == 1 { print $3 }' "$WORK/results.tsv" | median)
     for side in $SIDES; do
         wall=$(awk -F'\t' -v s="$side" '$1 == s { print $3 }' "$WORK/results.tsv" | median)
-        calls=$(awk -F'\t' -v s="$side" '$1 == s { print $4 }' "$WORK/results.tsv" | median)
+        calls=$(awk -F'\t' -v s="$side" '$1 == s { print $4 }' "$WORK/results.tsv" | median | awk '{ printf "%.0f", $1 }')
         spread=$(awk -F'\t' -v s="$side" '$1 == s { print $5 }' "$WORK/results.tsv" | paste -sd ';' -)
+        flight=$(awk -F'\t' -v s="$side" '$1 == s { print $6 ", " $7 }' "$WORK/results.tsv" | paste -sd ';' -)
         ratio=$(awk -v a="$one" -v b="$wall" 'BEGIN { if (a == "-" || b == 0) print "-"; else printf "%.2f", a / b }')
         echo "| $side | $wall | $calls | $(awk -v c="$calls" -v w="$wall" 'BEGIN { printf "%.1f", c / w }') |" \
-            "$(awk -v n="$TOTAL" -v w="$wall" 'BEGIN { printf "%.0f", n / w }') | $spread | ${ratio}x |"
+            "$(awk -v n="$TOTAL" -v w="$wall" 'BEGIN { printf "%.0f", n / w }') | $spread | $flight | ${ratio}x |"
     done
     echo
     echo "Ideal for one instance: $((TOTAL / BATCH_SIZE)) calls / $CALLS_IN_FLIGHT in flight x $LATENCY_MS ms =" \
