@@ -83,10 +83,6 @@ public final class JarInstances implements AutoCloseable {
         });
     }
 
-    public JarProcess get(String name) {
-        return started.get(name);
-    }
-
     public List<String> names() {
         return List.copyOf(started.keySet());
     }
