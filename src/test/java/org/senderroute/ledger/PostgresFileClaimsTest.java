@@ -9,6 +9,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -21,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances claiming the same file in one PostgreSQL database: one holds it at a time, and the claim of an
- * instance that dies (its connection gone, nothing released) is free for the other at once.
+ * Two instances claiming the same file in one PostgreSQL database: one holds it at a time, also when both ask at the
+ * same instant, and the claim of an instance that dies (its connection gone, nothing released) is free for the other
+ * at once.
  */
 class PostgresFileClaimsTest {
 
@@ -60,6 +66,46 @@ class PostgresFileClaimsTest {
         taken.close();
         taken.close();
         assertThat(first.tryClaim(KEY)).as("released once, free again").isPresent();
+    }
+
+    @Test
+    void ofTwoInstancesAskingForAFileAtTheSameInstantOneGetsIt() throws Exception {
+        FileClaims blue = new PostgresFileClaims(dataSource, "blue", Clock.systemUTC());
+        FileClaims green = new PostgresFileClaims(dataSource, "green", Clock.systemUTC());
+        int races = 150;
+        int blueWon = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int race = 0; race < races; race++) {
+                String key = KEY + "." + race;
+                // both ask once the barrier lets them go, and hold what they got until both have asked
+                CyclicBarrier asked = new CyclicBarrier(2);
+                CyclicBarrier go = new CyclicBarrier(2);
+                Future<Boolean> byBlue = pool.submit(() -> ask(blue, key, go, asked));
+                Future<Boolean> byGreen = pool.submit(() -> ask(green, key, go, asked));
+                boolean blueGot = byBlue.get(30, TimeUnit.SECONDS);
+                boolean greenGot = byGreen.get(30, TimeUnit.SECONDS);
+                assertThat(blueGot ^ greenGot).as("race %d: exactly one of the two holds the claim (blue %s, green %s)",
+                        race, blueGot, greenGot).isTrue();
+                blueWon += blueGot ? 1 : 0;
+                FileClaims.Claim after = blue.tryClaim(key).orElse(null);
+                assertThat(after).as("race %d: released by its winner", race).isNotNull();
+                after.close();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(blueWon).as("each instance won some of the %d races: they did ask together", races)
+                .isBetween(1, races - 1);
+    }
+
+    /** Asks for the claim when released by {@code go}, waits for the other's answer, then lets its claim go. */
+    private static boolean ask(FileClaims claims, String key, CyclicBarrier go, CyclicBarrier asked) throws Exception {
+        go.await(20, TimeUnit.SECONDS);
+        Optional<FileClaims.Claim> got = claims.tryClaim(key);
+        asked.await(20, TimeUnit.SECONDS);
+        got.ifPresent(FileClaims.Claim::close);
+        return got.isPresent();
     }
 
     @Test

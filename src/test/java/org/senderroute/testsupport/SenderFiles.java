@@ -13,8 +13,13 @@ public final class SenderFiles {
     }
 
     public static String csv(int records) {
+        return csv(1, records);
+    }
+
+    /** The records of senders {@code first} to {@code first + records - 1}: files of distinct ranges share no sender. */
+    public static String csv(int first, int records) {
         StringBuilder s = new StringBuilder("sender,description,iso_code,entity_id\n");
-        for (int i = 1; i <= records; i++) {
+        for (int i = first; i < first + records; i++) {
             s.append(sender(i)).append(",Generated sender ").append(i).append(",in,").append(100000000000L + i).append('\n');
         }
         return s.toString();
