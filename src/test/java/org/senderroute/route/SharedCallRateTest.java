@@ -1,6 +1,8 @@
 package org.senderroute.route;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,6 +93,25 @@ class SharedCallRateTest {
             assertThat(apps.get(i).failureRows(INSTANCES.get(i))).as("failures of " + INSTANCES.get(i)).isEmpty();
         }
         assertThat(sandbox.createdCount()).isEqualTo(calls);
+    }
+
+    @Test
+    void noCallIsMadeWithoutATurnFromTheDatabase() throws Exception {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
+        EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.newDatabase();
+        Map<String, String> settings = new HashMap<>(PostgresLedgerTest.postgres(database, "1"));
+        settings.put("sender.inbox.poll-delay", "20");
+        settings.put("sender.inbox.min-age", "0");
+        RouteHarness app = RouteHarness.start(dir.resolve("alone"), sandbox, settings);
+        apps.add(app);
+        // the turns cannot be reserved any more; the rest of the ledger works
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE call_rate");
+        }
+
+        app.drop("no-turn.csv", csv(0));
+        assertThat(app.awaitTaken("no-turn.csv").getParent().getFileName().toString()).isEqualTo(".error");
+        assertThat(sandbox.postCalls()).as("calls made").isZero();
     }
 
     /** Records of senders no other instance's file has. */
