@@ -131,8 +131,12 @@ final class LedgerSettings {
         LOG.info("Ledger: database {}", name);
         boolean postgres = url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length());
         FileClaims claims = postgres ? new PostgresFileClaims(dataSource, instance, Clock.systemUTC()) : FileClaims.none();
-        CallRate rate = postgres ? new PostgresCallRate(db, settings.integer("sender.http.max-requests-per-second", 1,
-                100_000)) : CallRate.perInstance();
+        CallRate rate = CallRate.perInstance();
+        if (postgres) {
+            int perSecond = settings.integer("sender.http.max-requests-per-second", 1, 100_000);
+            rate = new PostgresCallRate(db, perSecond);
+            LOG.info("Calls per second: {} per account, for all the instances of the database together", perSecond);
+        }
         return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 1, 1_000_000)),
                 new JdbcFileLedger(db), claims, rate);
     }
