@@ -14,6 +14,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.senderroute.domain.FileClaims;
 import org.senderroute.kaleyra.KaleyraAccount;
+import org.senderroute.ledger.CallRate;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
 import org.senderroute.ledger.JdbcSenderLedger;
@@ -23,6 +24,7 @@ import org.senderroute.ledger.JournalSenderLedger;
 import org.senderroute.ledger.LedgerDatabase;
 import org.senderroute.ledger.LedgerException;
 import org.senderroute.ledger.LedgerJournal;
+import org.senderroute.ledger.PostgresCallRate;
 import org.senderroute.ledger.PostgresFileClaims;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.SenderInstance;
@@ -45,13 +47,14 @@ final class LedgerSettings {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerSettings.class);
 
     /**
-     * The two ledgers of one store, and the claims of the files of the drops: in a PostgreSQL ledger, where several
-     * instances may share a drop; none otherwise (a journal or an H2 file serves one instance).
+     * The two ledgers of one store, the claims of the files of the drops and the calls per second of each account: in
+     * a PostgreSQL ledger, where several instances may share a drop and an account, shared through the database; of
+     * this instance alone otherwise (a journal or an H2 file serves one instance).
      */
-    record Ledgers(SenderLedger senders, FileLedger files, FileClaims claims) {
+    record Ledgers(SenderLedger senders, FileLedger files, FileClaims claims, CallRate rate) {
 
         Ledgers(SenderLedger senders, FileLedger files) {
-            this(senders, files, FileClaims.none());
+            this(senders, files, FileClaims.none(), CallRate.perInstance());
         }
     }
 
@@ -142,10 +145,16 @@ final class LedgerSettings {
         }
         LedgerDatabase db = new LedgerDatabase(dataSource, name);
         LOG.info("Ledger: database {}", name);
-        FileClaims claims = url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length())
-                ? new PostgresFileClaims(dataSource, instance, Clock.systemUTC()) : FileClaims.none();
+        boolean postgres = url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length());
+        FileClaims claims = postgres ? new PostgresFileClaims(dataSource, instance, Clock.systemUTC()) : FileClaims.none();
+        CallRate rate = CallRate.perInstance();
+        if (postgres) {
+            int perSecond = settings.integer("sender.http.max-requests-per-second", 1, 100_000);
+            rate = new PostgresCallRate(db, perSecond);
+            LOG.info("Calls per second: {} per account, for all the instances of the database together", perSecond);
+        }
         return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 1, 1_000_000)),
-                new JdbcFileLedger(db), claims);
+                new JdbcFileLedger(db), claims, rate);
     }
 
     /**

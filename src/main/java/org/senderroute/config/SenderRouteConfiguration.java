@@ -19,6 +19,7 @@ import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
+import org.senderroute.kaleyra.AccountCallRate;
 import org.senderroute.kaleyra.CallBounds;
 import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.CredentialsEnricher;
@@ -127,6 +128,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("senderLedger", senderLedger);
         registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC(), ledgers.claims()));
         registry.bind("kaleyraCallBounds", callBounds);
+        registry.bind("callRate", new AccountCallRate(ledgers.rate()));
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics,
                 ownerWait));
         registry.bind("kaleyraReplies", new KaleyraReplies());

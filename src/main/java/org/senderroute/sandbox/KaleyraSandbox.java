@@ -160,6 +160,11 @@ public final class KaleyraSandbox implements AutoCloseable {
         return handler.postCalls();
     }
 
+    /** When each POST arrived ({@link System#nanoTime()}), in arrival order. */
+    public List<Long> postArrivalNanos() {
+        return handler.postArrivalNanos();
+    }
+
     /** The largest number of POSTs that were being served at the same time. */
     public int maxConcurrentPosts() {
         return handler.maxConcurrentPosts();

@@ -47,6 +47,7 @@ final class SandboxHandler implements HttpHandler {
     private final AtomicInteger postsInFlight = new AtomicInteger();
     private final AtomicInteger maxPostsInFlight = new AtomicInteger();
     private final List<Integer> requestSizes = new ArrayList<>();
+    private final List<Long> postArrivals = new ArrayList<>();
 
     SandboxHandler(SandboxSettings settings, SandboxFaults faults, SenderRegistry registry) {
         this.settings = settings;
@@ -69,10 +70,17 @@ final class SandboxHandler implements HttpHandler {
         }
     }
 
+    List<Long> postArrivalNanos() {
+        synchronized (requestSizes) {
+            return List.copyOf(postArrivals);
+        }
+    }
+
     /** Forgets the calls counted so far. */
     void forgetCalls() {
         synchronized (requestSizes) {
             requestSizes.clear();
+            postArrivals.clear();
             postCalls.set(0);
             maxPostsInFlight.set(0);
         }
@@ -84,6 +92,9 @@ final class SandboxHandler implements HttpHandler {
         String path = exchange.getRequestURI().getRawPath();
         boolean post = "POST".equals(method);
         if (post) {
+            synchronized (requestSizes) {
+                postArrivals.add(System.nanoTime());
+            }
             maxPostsInFlight.accumulateAndGet(postsInFlight.incrementAndGet(), Math::max);
         }
         try {

@@ -23,10 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.senderroute.domain.RunVerdict;
+import org.senderroute.kaleyra.AccountCallRate;
 import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.KaleyraAccount;
 import org.senderroute.kaleyra.KaleyraReply;
 import org.senderroute.kaleyra.KaleyraReplyParser;
+import org.senderroute.ledger.CallRate;
 import org.senderroute.support.LocalFaultException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,6 +160,7 @@ class KaleyraReplyRoutingTest {
             context.getRegistry().bind("kaleyraReplies", new RecordingReplies());
             context.getRegistry().bind("kaleyraReplyParser", new KaleyraReplyParser());
             context.getRegistry().bind("callSlots", new CallSlots(1));
+            context.getRegistry().bind("callRate", new AccountCallRate(CallRate.perInstance()));
             context.getRegistry().bind("runVerdict", new RunVerdict());
         }
     }
