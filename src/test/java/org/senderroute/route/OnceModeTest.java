@@ -107,7 +107,7 @@ class OnceModeTest {
         Properties p = settings();
         p.setProperty("sender.ledger.store", "mongo");
         assertThat(runOnce(p)).isEqualTo(1);
-        assertThat(stderr).contains("sender.ledger.store must be journal or jdbc, not mongo");
+        assertThat(stderr).contains("sender.ledger.store must be journal, jdbc or postgresql, not mongo");
         assertThat(dir.resolve("inbox/a.csv")).exists();
     }
 
