@@ -6,6 +6,7 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
+import org.senderroute.domain.LedgerUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +54,9 @@ public final class LedgerDatabase {
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
+            LedgerUnavailableException lost = ConnectionLoss.of(name, e);
             throw new IllegalArgumentException("the ledger database " + name + " (sender.ledger.url) cannot be opened: "
-                    + sqlMessage(e), e);
+                    + (lost != null ? lost.getMessage() : sqlMessage(e)), lost != null ? lost : e);
         }
     }
 
@@ -127,7 +129,7 @@ public final class LedgerDatabase {
             try (Connection c = dataSource.getConnection()) {
                 known = SqlDialect.of(c);
             } catch (SQLException e) {
-                throw new LedgerException("ledger " + name + ": " + e.getMessage(), e);
+                throw failure(e);
             }
             dialect = known;
         }
@@ -163,9 +165,22 @@ public final class LedgerDatabase {
                 rollback(c);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new LedgerException("ledger " + name + ": " + e.getMessage(), e);
+        } catch (SQLException | RuntimeException e) {
+            throw failure(e);
         }
+    }
+
+    /**
+     * A database that cannot be reached is told apart ({@link LedgerUnavailableException}: the file in hand waits in
+     * its drop for it); any other failure is the ledger's fault.
+     */
+    private RuntimeException failure(Exception e) {
+        LedgerUnavailableException lost = ConnectionLoss.of(name, e);
+        if (lost != null) {
+            return lost;
+        }
+        return e instanceof RuntimeException runtime ? runtime : new LedgerException("ledger " + name + ": "
+                + e.getMessage(), e);
     }
 
     private static void rollback(Connection c) {

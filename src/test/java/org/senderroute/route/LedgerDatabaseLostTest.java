@@ -1,0 +1,165 @@
+package org.senderroute.route;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.senderroute.sandbox.KaleyraSandbox;
+import org.senderroute.sandbox.RegisteredSender;
+import org.senderroute.sandbox.SandboxSettings;
+import org.senderroute.testsupport.LogCapture;
+import org.senderroute.testsupport.RouteHarness;
+import org.senderroute.testsupport.SenderFiles;
+import org.senderroute.testsupport.StoppablePostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The PostgreSQL of the ledger stopped during a run, and started again: while it is away, no file is taken and no
+ * batch starts, the files in hand stay in the inbox (none fails into .error), readiness is DOWN naming the database;
+ * once it is back, every file is processed, every record is in exactly one output and each sender was created once.
+ */
+class LedgerDatabaseLostTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int FILES = 4;
+    private static final int RECORDS = 20;
+
+    @TempDir
+    Path dir;
+    private KaleyraSandbox sandbox;
+    private StoppablePostgres postgres;
+    private RouteHarness app;
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void aLedgerDatabaseStoppedMidRunLosesNothingAndSendsNothingTwice() throws Exception {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults().withLatency(Duration.ofMillis(400))).start();
+        postgres = StoppablePostgres.create(dir.resolve("pgdata"));
+        Map<String, String> settings = new HashMap<>(PostgresLedgerTest.postgres(postgres.database(), "1"));
+        settings.put("sender.batch.size", "5");
+        settings.put("sender.http.max-concurrent-calls", "2");
+        settings.put("sender.inbox.min-age", "0");
+        settings.put("sender.inbox.poll-delay", "50");
+        try (LogCapture logs = LogCapture.start()) {
+            app = RouteHarness.start(dir, sandbox, settings);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ready().startsWith("{\"status\":\"UP\""));
+            for (int f = 0; f < FILES; f++) {
+                app.drop(name(f), csv(f));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.postCalls() >= 3);
+
+            postgres.stop();
+            await().atMost(Duration.ofSeconds(20)).until(() -> ready().startsWith("{\"status\":\"DOWN\""));
+            JsonNode check = ledgerCheck();
+            assertThat(check.get("status").asText()).isEqualTo("DOWN");
+            // Camel's health endpoint writes a message's slashes escaped
+            assertThat(check.get("message").asText().replace("\\/", "/")).contains(postgres.database().url(), "cannot be reached")
+                    .doesNotContain(postgres.database().password());
+            int callsWhileDown = sandbox.postCalls();
+            Thread.sleep(3000);
+            assertThat(sandbox.postCalls()).as("no batch starts while the ledger is away").isEqualTo(callsWhileDown);
+            assertThat(inbox(".error")).as("no file fails for want of the ledger").isEmpty();
+
+            postgres.start();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> inbox(".done").size() == FILES);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ready().startsWith("{\"status\":\"UP\""));
+            assertThat(ledgerCheck().get("status").asText()).isEqualTo("UP");
+            assertThat(logs.lines()).as("nothing logged as an error").noneMatch(l -> l.startsWith("ERROR"));
+            assertThat(logs.lines()).as("one WARN when the database goes, one INFO when it is back")
+                    .filteredOn(l -> l.contains("DatabaseAvailability")).hasSize(2)
+                    .anySatisfy(l -> assertThat(l).startsWith("WARN").contains("cannot be reached"))
+                    .anySatisfy(l -> assertThat(l).startsWith("INFO").contains("answers again"));
+            List<String> senders = IntStream.range(0, FILES).boxed().flatMap(f -> IntStream.rangeClosed(1, RECORDS)
+                    .mapToObj(i -> SenderFiles.sender(f * 1000 + i))).toList();
+            assertThat(logs.lines()).as("no sender in a log line")
+                    .noneMatch(l -> senders.stream().anyMatch(l::contains));
+        }
+
+        assertThat(inbox(".error")).isEmpty();
+        assertThat(inbox(".done")).containsExactlyInAnyOrder(IntStream.range(0, FILES).mapToObj(f -> name(f))
+                .toArray(String[]::new));
+        for (int f = 0; f < FILES; f++) {
+            app.assertEveryRecordOnce(base(f), RECORDS);
+            assertThat(app.failureRows(base(f))).as("failure rows of " + base(f)).isEmpty();
+        }
+        Map<String, Long> created = sandbox.registered().stream()
+                .collect(Collectors.groupingBy(RegisteredSender::sender, Collectors.counting()));
+        assertThat(created).hasSize(FILES * RECORDS).allSatisfy((sender, times) -> assertThat(times).isOne());
+        assertThat(sandbox.createdCount()).isEqualTo(FILES * RECORDS);
+    }
+
+    private String ready() throws Exception {
+        String base = "http://127.0.0.1:" + app.property("camel.management.port");
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/observe/health/ready?data=true")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The readiness check of the ledger's database. */
+    private JsonNode ledgerCheck() throws Exception {
+        for (JsonNode check : new ObjectMapper().readTree(ready()).get("checks")) {
+            if (check.get("name").asText().equals("ledger-database")) {
+                return check;
+            }
+        }
+        throw new AssertionError("no readiness check ledger-database in " + ready());
+    }
+
+    private List<String> inbox(String folder) throws Exception {
+        Path archive = app.inbox().resolve(folder);
+        if (!Files.isDirectory(archive)) {
+            return List.of();
+        }
+        try (var files = Files.list(archive)) {
+            return new ArrayList<>(files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    private static String name(int f) {
+        return base(f) + ".csv";
+    }
+
+    private static String base(int f) {
+        return "lost-" + f;
+    }
+
+    /** Records of senders no other file has. */
+    private static String csv(int f) {
+        StringBuilder s = new StringBuilder("sender,description,iso_code,entity_id\n");
+        for (int i = 1; i <= RECORDS; i++) {
+            int n = f * 1000 + i;
+            s.append(SenderFiles.sender(n)).append(",Generated sender ").append(n).append(",in,")
+                    .append(100000000000L + n).append('\n');
+        }
+        return s.toString();
+    }
+}
