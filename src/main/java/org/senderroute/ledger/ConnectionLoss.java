@@ -40,11 +40,14 @@ final class ConnectionLoss {
                         || state.equals("57P03"));
     }
 
-    /** The first line of the innermost connection failure's message (a pool's timeout names the driver's cause). */
+    /**
+     * The first line of the message of the innermost SQL failure under the connection's (a pool's timeout holds the
+     * driver's reason for the last connection it could not open: refused, a password no longer accepted...).
+     */
     private static String reason(SQLException e) {
         Throwable told = e;
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof SQLException sql && lost(sql)) {
+            if (t instanceof SQLException) {
                 told = t;
             }
         }

@@ -6,11 +6,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -19,10 +24,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.senderroute.domain.RunVerdict;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.RegisteredSender;
 import org.senderroute.sandbox.SandboxSettings;
 import org.senderroute.testsupport.LogCapture;
+import org.senderroute.testsupport.OnceRun;
+import org.senderroute.testsupport.Outputs;
 import org.senderroute.testsupport.RouteHarness;
 import org.senderroute.testsupport.SenderFiles;
 import org.senderroute.testsupport.StoppablePostgres;
@@ -88,6 +96,7 @@ class LedgerDatabaseLostTest {
             Thread.sleep(3000);
             assertThat(sandbox.postCalls()).as("no batch starts while the ledger is away").isEqualTo(callsWhileDown);
             assertThat(inbox(".error")).as("no file fails for want of the ledger").isEmpty();
+            assertThat(app.inbox().resolve(name(FILES - 1))).as("a file not taken yet stays in the inbox").exists();
 
             postgres.start();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
@@ -112,6 +121,84 @@ class LedgerDatabaseLostTest {
             app.assertEveryRecordOnce(base(f), RECORDS);
             assertThat(app.failureRows(base(f))).as("failure rows of " + base(f)).isEmpty();
         }
+        assertCreatedOnce();
+    }
+
+    @Test
+    void aOnceRunWithoutItsLedgerDatabaseExitsFiveWithOneLine() throws Exception {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
+        postgres = StoppablePostgres.create(dir.resolve("pgdata"));
+        postgres.stop();
+        Properties p = onceSettings();
+        Path file = drop(p, name(0), csv(0));
+
+        OnceRun run = OnceRun.of(p);
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(RunVerdict.LEDGER_UNAVAILABLE);
+        assertThat(run.stderr().strip().lines()).singleElement().asString()
+                .contains("the ledger database " + postgres.database().url(), "cannot be reached")
+                .doesNotContain(postgres.database().password());
+        assertThat(file).as("the file waits in the inbox").exists();
+        assertThat(sandbox.postCalls()).isZero();
+    }
+
+    @Test
+    void aOnceRunThatLosesItsLedgerDatabaseExitsFiveAndTheNextRunCompletesIt() throws Exception {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults().withLatency(Duration.ofMillis(400))).start();
+        postgres = StoppablePostgres.create(dir.resolve("pgdata"));
+        Properties p = onceSettings();
+        for (int f = 0; f < FILES; f++) {
+            drop(p, name(f), csv(f));
+        }
+
+        CompletableFuture<OnceRun> first = CompletableFuture.supplyAsync(() -> OnceRun.of(p));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.postCalls() >= 3);
+        postgres.stop();
+        OnceRun run = first.get(60, TimeUnit.SECONDS);
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(RunVerdict.LEDGER_UNAVAILABLE);
+        assertThat(run.stderr().strip().lines()).singleElement().asString()
+                .contains("the ledger database " + postgres.database().url(), "cannot be reached")
+                .doesNotContain(postgres.database().password());
+        Path inbox = Path.of(p.getProperty("sender.inbox"));
+        assertThat(Files.exists(inbox.resolve(".error"))).as("no file failed for want of the ledger").isFalse();
+        assertThat(Files.list(inbox).filter(Files::isRegularFile).count()).as("files left in the inbox").isPositive();
+
+        postgres.start();
+        OnceRun again = OnceRun.of(p);
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        for (int f = 0; f < FILES; f++) {
+            assertThat(inbox.resolve(".done").resolve(name(f))).exists();
+            List<String> records = new ArrayList<>();
+            Outputs.rows(dir.resolve("success"), base(f)).forEach(r -> records.add(r.get("record")));
+            assertThat(Outputs.rows(dir.resolve("failure"), base(f))).as("failure rows of " + base(f)).isEmpty();
+            assertThat(records).as("records of " + base(f)).containsExactlyInAnyOrderElementsOf(
+                    IntStream.rangeClosed(1, RECORDS).mapToObj(Integer::toString).toList());
+        }
+        assertCreatedOnce();
+    }
+
+    /** The settings of a --once run on the test's PostgreSQL. */
+    private Properties onceSettings() {
+        Properties p = RouteHarness.defaults(dir, sandbox);
+        PostgresLedgerTest.postgres(postgres.database(), "1").forEach(p::setProperty);
+        p.setProperty("sender.batch.size", "5");
+        p.setProperty("sender.http.max-concurrent-calls", "2");
+        p.setProperty("sender.inbox.min-age", "0");
+        p.setProperty("sender.ledger.connection-timeout", "1000");
+        return p;
+    }
+
+    private static Path drop(Properties p, String name, String content) throws Exception {
+        Path inbox = Files.createDirectories(Path.of(p.getProperty("sender.inbox")));
+        Path file = inbox.resolve(name);
+        Files.writeString(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
+        return file;
+    }
+
+    /** The sandbox created every sender of every file, and each once. */
+    private void assertCreatedOnce() {
         Map<String, Long> created = sandbox.registered().stream()
                 .collect(Collectors.groupingBy(RegisteredSender::sender, Collectors.counting()));
         assertThat(created).hasSize(FILES * RECORDS).allSatisfy((sender, times) -> assertThat(times).isOne());
