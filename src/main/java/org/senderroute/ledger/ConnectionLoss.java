@@ -1,5 +1,6 @@
 package org.senderroute.ledger;
 
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -9,7 +10,7 @@ import org.senderroute.domain.LedgerUnavailableException;
 /**
  * Tells a database that cannot be reached from a statement that failed: no connection within the pool's timeout,
  * a connection refused or broken (SQLSTATE class 08), or the server shutting down or starting (57P01-57P03). Its
- * reason is the driver's word on the connection, never a statement (a batch's message holds its values).
+ * reason is the driver's word on the connection, never a statement (a batch's message quotes it, values included).
  */
 final class ConnectionLoss {
 
@@ -24,7 +25,7 @@ final class ConnectionLoss {
             }
             if (t instanceof SQLException sql) {
                 for (SQLException e = sql; e != null; e = e.getNextException() == e ? null : e.getNextException()) {
-                    if (lost(e)) {
+                    if (lost(e) && !(e instanceof BatchUpdateException && e.getNextException() != null)) {
                         return new LedgerUnavailableException(database, reason(e), failure);
                     }
                 }
@@ -47,9 +48,13 @@ final class ConnectionLoss {
     private static String reason(SQLException e) {
         Throwable told = e;
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof SQLException) {
+            if (t instanceof SQLException && !(t instanceof BatchUpdateException)) {
                 told = t;
             }
+        }
+        if (told instanceof BatchUpdateException) {
+            // its message quotes the statement, values included
+            return "the connection was lost during a write (SQLSTATE " + e.getSQLState() + ")";
         }
         String message = told.getMessage() == null ? told.getClass().getSimpleName() : told.getMessage();
         int line = message.indexOf('\n');

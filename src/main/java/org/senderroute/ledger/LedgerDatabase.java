@@ -34,7 +34,8 @@ public final class LedgerDatabase {
     /**
      * Creates the tables when they are missing, or upgrades those an older version of this module made, in one
      * transaction (on PostgreSQL, under a lock: instances starting together create them once). A database that cannot
-     * be reached, or holds a schema newer than this module knows, stops start-up, named.
+     * be reached (its {@link LedgerUnavailableException} as the cause), refuses the login, or holds a schema newer
+     * than this module knows, stops start-up, named.
      */
     public void createSchema() {
         try (Connection c = dataSource.getConnection()) {
@@ -55,8 +56,11 @@ public final class LedgerDatabase {
             }
         } catch (SQLException | RuntimeException e) {
             LedgerUnavailableException lost = ConnectionLoss.of(name, e);
+            if (lost != null) {
+                throw new IllegalArgumentException(lost.getMessage() + " (sender.ledger.url)", lost);
+            }
             throw new IllegalArgumentException("the ledger database " + name + " (sender.ledger.url) cannot be opened: "
-                    + (lost != null ? lost.getMessage() : sqlMessage(e)), lost != null ? lost : e);
+                    + sqlMessage(e), e);
         }
     }
 
