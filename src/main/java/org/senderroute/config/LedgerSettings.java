@@ -138,7 +138,8 @@ final class LedgerSettings {
         FileClaims claims = url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length())
                 ? new PostgresFileClaims(dataSource, name, instance, Clock.systemUTC()) : FileClaims.none();
         return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 1, 1_000_000)),
-                new JdbcFileLedger(db), claims, new DatabaseAvailability(dataSource, name, RECHECK_UP, RECHECK_DOWN));
+                new JdbcFileLedger(db), claims, new DatabaseAvailability(dataSource, name, RECHECK_UP, RECHECK_DOWN,
+                        context.getExecutorServiceManager().newSingleThreadExecutor(db, "LedgerAvailability")));
     }
 
     /**

@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the ledger's database answers, as the work on it found last, or a short check found (a connection of the
  * pool, {@link Connection#isValid} within 2 seconds): at most once per {@code recheckUp} while it answered, once per
- * {@code recheckDown} while it did not. One caller checks at a time; the others are told the last answer meanwhile.
- * One WARN line when it stops answering, one INFO line when it answers again.
+ * {@code recheckDown} while it did not. The check runs on a thread of its own, one at a time: a caller (a poll, a
+ * readiness probe) is told the last answer at once and never waits for the database. One WARN line when it stops
+ * answering, one INFO line when it answers again.
  */
 public final class DatabaseAvailability implements LedgerAvailability {
 
@@ -30,14 +33,20 @@ public final class DatabaseAvailability implements LedgerAvailability {
     private final String name;
     private final long recheckUpNanos;
     private final long recheckDownNanos;
-    private final ReentrantLock checking = new ReentrantLock();
+    private final Executor checks;
+    private final AtomicBoolean checking = new AtomicBoolean();
     private final List<Consumer<String>> whenLost = new CopyOnWriteArrayList<>();
     private volatile String unavailable;
     private volatile long knownAt = System.nanoTime();
 
-    /** @param name what log lines and readiness call the database (its URL without a password) */
-    public DatabaseAvailability(DataSource dataSource, String name, Duration recheckUp, Duration recheckDown) {
+    /**
+     * @param name   what log lines and readiness call the database (its URL without a password)
+     * @param checks where the checks run (a single thread)
+     */
+    public DatabaseAvailability(DataSource dataSource, String name, Duration recheckUp, Duration recheckDown,
+            Executor checks) {
         this.dataSource = dataSource;
+        this.checks = checks;
         this.name = name;
         this.recheckUpNanos = recheckUp.toNanos();
         this.recheckDownNanos = recheckDown.toNanos();
@@ -52,9 +61,17 @@ public final class DatabaseAvailability implements LedgerAvailability {
     public String unavailable() {
         String known = unavailable;
         long age = System.nanoTime() - knownAt;
-        if (age < (known == null ? recheckUpNanos : recheckDownNanos) || !checking.tryLock()) {
-            return known;
+        if (age >= (known == null ? recheckUpNanos : recheckDownNanos) && checking.compareAndSet(false, true)) {
+            try {
+                checks.execute(this::checkNow);
+            } catch (RejectedExecutionException stopping) {
+                checking.set(false);
+            }
         }
+        return known;
+    }
+
+    private void checkNow() {
         try {
             String now = check();
             if (now == null) {
@@ -62,9 +79,8 @@ public final class DatabaseAvailability implements LedgerAvailability {
             } else {
                 lost(now);
             }
-            return now;
         } finally {
-            checking.unlock();
+            checking.set(false);
         }
     }
 
