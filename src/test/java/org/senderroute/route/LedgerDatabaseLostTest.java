@@ -93,7 +93,10 @@ class LedgerDatabaseLostTest {
             assertThat(check.get("message").asText().replace("\\/", "/")).contains(postgres.database().url(), "cannot be reached")
                     .doesNotContain(postgres.database().password());
             int callsWhileDown = sandbox.postCalls();
+            int linesWhileDown = logs.lines().size();
             Thread.sleep(3000);
+            assertThat(logs.lines().size() - linesWhileDown).as("polling goes on quietly: no line per poll (every 50 ms)")
+                    .isLessThan(8);
             assertThat(sandbox.postCalls()).as("no batch starts while the ledger is away").isEqualTo(callsWhileDown);
             assertThat(inbox(".error")).as("no file fails for want of the ledger").isEmpty();
             assertThat(app.inbox().resolve(name(FILES - 1))).as("a file not taken yet stays in the inbox").exists();
