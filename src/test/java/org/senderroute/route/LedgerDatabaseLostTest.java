@@ -107,6 +107,8 @@ class LedgerDatabaseLostTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> ready().startsWith("{\"status\":\"UP\""));
             assertThat(ledgerCheck().get("status").asText()).isEqualTo("UP");
             assertThat(logs.lines()).as("nothing logged as an error").noneMatch(l -> l.startsWith("ERROR"));
+            assertThat(logs.lines()).as("the file in hand was left in the inbox, then processed again")
+                    .anyMatch(l -> l.contains(".csv: left in the inbox to be processed again once the ledger"));
             assertThat(logs.lines()).as("one WARN when the database goes, one INFO when it is back")
                     .filteredOn(l -> l.contains("DatabaseAvailability")).hasSize(2)
                     .anySatisfy(l -> assertThat(l).startsWith("WARN").contains("cannot be reached"))
