@@ -15,6 +15,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.task.Tasks;
 import org.apache.camel.support.task.budget.Budgets;
 import org.senderroute.config.SenderRouteConfiguration;
+import org.senderroute.domain.LedgerUnavailableException;
 import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.observe.SenderInstance;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * {@code --once} processes the files present, delivers every output and exits: 0 when every record reached one of
  * the two outputs, 1 for an invalid configuration, 2 when Kaleyra refused the credentials, 3 when Kaleyra stayed
- * unavailable after retries.
+ * unavailable after retries, 4 for a file failed on a local fault, 5 when the ledger's database could not be reached
+ * (at start, or during the run: the files not finished stay in their drop).
  */
 public final class SenderRouteApplication {
 
@@ -87,6 +89,11 @@ public final class SenderRouteApplication {
         try {
             main.run(camelArgs.toArray(String[]::new));
         } catch (Exception e) {
+            LedgerUnavailableException lost = LedgerUnavailableException.in(e);
+            if (lost != null) {
+                System.err.println("kaleyra-sender-route cannot start: " + lost.getMessage() + " (sender.ledger.url)");
+                return RunVerdict.LEDGER_UNAVAILABLE;
+            }
             System.err.println("kaleyra-sender-route cannot start: " + rootMessage(e));
             return RunVerdict.INVALID_CONFIGURATION;
         }

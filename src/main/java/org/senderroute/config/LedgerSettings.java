@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,8 +14,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.senderroute.domain.FileClaims;
+import org.senderroute.domain.LedgerAvailability;
 import org.senderroute.kaleyra.KaleyraAccount;
 import org.senderroute.ledger.CallRate;
+import org.senderroute.ledger.DatabaseAvailability;
 import org.senderroute.ledger.FileLedger;
 import org.senderroute.ledger.JdbcFileLedger;
 import org.senderroute.ledger.JdbcSenderLedger;
@@ -51,12 +54,18 @@ final class LedgerSettings {
      * a PostgreSQL ledger, where several instances may share a drop and an account, shared through the database; of
      * this instance alone otherwise (a journal or an H2 file serves one instance).
      */
-    record Ledgers(SenderLedger senders, FileLedger files, FileClaims claims, CallRate rate) {
+    record Ledgers(SenderLedger senders, FileLedger files, FileClaims claims, CallRate rate,
+            LedgerAvailability availability) {
 
         Ledgers(SenderLedger senders, FileLedger files) {
-            this(senders, files, FileClaims.none(), CallRate.perInstance());
+            this(senders, files, FileClaims.none(), CallRate.perInstance(), LedgerAvailability.always());
         }
     }
+
+    /** While the database answers, it is checked again at most this often (by readiness, and before taking a file). */
+    private static final Duration RECHECK_UP = Duration.ofSeconds(10);
+    /** While it does not, it is checked again at most this often. */
+    private static final Duration RECHECK_DOWN = Duration.ofSeconds(2);
 
     private LedgerSettings() {
     }
@@ -137,7 +146,8 @@ final class LedgerSettings {
             // besides the calls' work: the ledger's own, a connection for the claim of each drop's file in hand, and
             // the one holding the lock that says this instance is alive
             dataSource = pool(url, settings.required("sender.ledger.username"), password(settings),
-                    settings.integer("sender.http.max-concurrent-calls", 1, 64) + 5);
+                    settings.integer("sender.http.max-concurrent-calls", 1, 64) + 5,
+                    settings.integer("sender.ledger.connection-timeout", 250, Integer.MAX_VALUE));
             // closed by the registry when Camel stops, after the ledger (a service) has written what it holds
             registry.bind(DATA_SOURCE_BEAN, DataSource.class, dataSource, null, "close");
         } else {
@@ -146,7 +156,8 @@ final class LedgerSettings {
         LedgerDatabase db = new LedgerDatabase(dataSource, name);
         LOG.info("Ledger: database {}", name);
         boolean postgres = url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length());
-        FileClaims claims = postgres ? new PostgresFileClaims(dataSource, instance, Clock.systemUTC()) : FileClaims.none();
+        FileClaims claims = postgres ? new PostgresFileClaims(dataSource, name, instance, Clock.systemUTC())
+                : FileClaims.none();
         CallRate rate = CallRate.perInstance();
         if (postgres) {
             int perSecond = settings.integer("sender.http.max-requests-per-second", 1, 100_000);
@@ -154,7 +165,9 @@ final class LedgerSettings {
             LOG.info("Calls per second: {} per account, for all the instances of the database together", perSecond);
         }
         return new Ledgers(new JdbcSenderLedger(db, settings.integer("sender.ledger.flush-every", 1, 1_000_000)),
-                new JdbcFileLedger(db), claims, rate);
+                new JdbcFileLedger(db), claims, rate, new DatabaseAvailability(dataSource, name, RECHECK_UP,
+                        RECHECK_DOWN, context.getExecutorServiceManager().newSingleThreadExecutor(db,
+                                "LedgerAvailability")));
     }
 
     /**
@@ -193,9 +206,10 @@ final class LedgerSettings {
 
     /**
      * A pool of connections to the database of {@code sender.ledger.url}, opened on first use. Hikari logs its
-     * settings at DEBUG only, the password masked (also in a URL).
+     * settings at DEBUG only, the password masked (also in a URL). A connection not had within
+     * {@code sender.ledger.connection-timeout} milliseconds means the database cannot be reached.
      */
-    private static HikariDataSource pool(String url, String username, String password, int size) {
+    private static HikariDataSource pool(String url, String username, String password, int size, int timeoutMillis) {
         HikariDataSource pool = new HikariDataSource();
         pool.setPoolName("sender-ledger");
         pool.setJdbcUrl(url);
@@ -204,6 +218,7 @@ final class LedgerSettings {
         pool.setAutoCommit(false);
         pool.setMaximumPoolSize(size);
         pool.setMinimumIdle(0);
+        pool.setConnectionTimeout(timeoutMillis);
         return pool;
     }
 }

@@ -28,9 +28,11 @@ import org.senderroute.kaleyra.KaleyraConversations;
 import org.senderroute.kaleyra.KaleyraReplies;
 import org.senderroute.kaleyra.KaleyraReplyParser;
 import org.senderroute.kaleyra.RetryPolicy;
+import org.senderroute.ledger.DatabaseAvailability;
 import org.senderroute.ledger.SenderLedger;
 import org.senderroute.observe.InboxHealth;
 import org.senderroute.observe.KaleyraHealth;
+import org.senderroute.observe.LedgerHealth;
 import org.senderroute.observe.SenderInstance;
 import org.senderroute.observe.SenderMetrics;
 import org.senderroute.support.LongSlots;
@@ -126,7 +128,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
-        registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC(), ledgers.claims()));
+        registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC(), ledgers.claims(),
+                ledgers.availability()));
         registry.bind("kaleyraCallBounds", callBounds);
         registry.bind("callRate", new AccountCallRate(ledgers.rate()));
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics,
@@ -139,6 +142,16 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("intakeDrain", drain);
         registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
         registry.bind("inboxWritableHealth", new InboxHealth(settings.inbox()));
+        if (ledgers.availability() instanceof DatabaseAvailability database) {
+            registry.bind("ledgerDatabaseHealth", new LedgerHealth(database));
+            // the files in hand wait in their drop for the database; a --once run does not wait: it ends, exit 5
+            if (settings.flag("sender.once")) {
+                database.whenLost(why -> {
+                    verdict.ledgerUnavailable(why);
+                    drain.stopNow();
+                });
+            }
+        }
     }
 
     /**

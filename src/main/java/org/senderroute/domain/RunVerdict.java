@@ -18,6 +18,7 @@ public final class RunVerdict {
     public static final int CREDENTIALS_REFUSED = 2;
     public static final int API_UNAVAILABLE = 3;
     public static final int FAILED = 4;
+    public static final int LEDGER_UNAVAILABLE = 5;
 
     private final AtomicReference<Integer> code = new AtomicReference<>(OK);
     private final AtomicReference<String> reason = new AtomicReference<>("");
@@ -56,6 +57,11 @@ public final class RunVerdict {
             }
         }
         return String.valueOf(error != null ? error : e);
+    }
+
+    /** The ledger's database could not be reached: the files in hand were left in their drop. */
+    public void ledgerUnavailable(String why) {
+        record(LEDGER_UNAVAILABLE, why + " (files not finished stay in their drop)");
     }
 
     public void failed(String why) {

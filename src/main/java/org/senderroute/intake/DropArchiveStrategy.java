@@ -30,6 +30,8 @@ import org.apache.camel.component.file.strategy.GenericFileRenamer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.senderroute.domain.FileClaims;
 import org.senderroute.domain.FileRun;
+import org.senderroute.domain.LedgerAvailability;
+import org.senderroute.domain.LedgerUnavailableException;
 import org.senderroute.support.NameLength;
 import org.senderroute.support.NameStamp;
 import org.slf4j.Logger;
@@ -43,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@code .done} beside it;</li>
  * <li>unreadable (its reason is in its failure output), or its processing failed: to the {@code moveFailed} folder,
  * {@code .error};</li>
- * <li>a stop interrupted it: left where it is, to be taken again at the next start.</li>
+ * <li>a stop interrupted it: left where it is, to be taken again at the next start;</li>
+ * <li>the ledger's database stopped answering while it was processed ({@link #ledgerLost}): left where it is, to be
+ * taken again once the database answers.</li>
  * </ul>
  * Taking the file (the read lock) and moving it are Camel's own {@link GenericFileRenameProcessStrategy}, built from
  * the endpoint's options as the endpoint builds it when given no strategy, except that a file already archived under
@@ -54,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * Where several instances watch the same drop, a file is processed by one of them: before taking it, an instance
  * claims it ({@link FileClaims}, keyed by the drop and the file's name in it); a file another instance has claimed is
  * left alone this poll. The claim is held until the file has been moved (or left), and released then.
+ * <p>
+ * While the ledger's database does not answer ({@link LedgerAvailability}), no file is taken: each stays in the drop
+ * untouched, and polling goes on quietly until the database answers.
  */
 public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<T> {
 
@@ -61,9 +68,12 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
 
     /** The exchange property holding the file's claim until its exchange is over. */
     public static final String CLAIM = "senderRouteFileClaim";
+    /** The exchange property saying why the file is left in its drop for want of the ledger's database. */
+    static final String LEDGER_UNAVAILABLE = "senderLedgerUnavailable";
 
     private final Clock clock;
     private final FileClaims claims;
+    private final LedgerAvailability ledger;
     private final Map<GenericFileEndpoint<T>, GenericFileProcessStrategy<T>> camel = new ConcurrentHashMap<>();
 
     /** An instance that watches its drops alone. */
@@ -73,8 +83,14 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
 
     /** An instance that takes a file only once it has claimed it. */
     public DropArchiveStrategy(Clock clock, FileClaims claims) {
+        this(clock, claims, LedgerAvailability.always());
+    }
+
+    /** An instance that takes a file only once it has claimed it, and only while its ledger's database answers. */
+    public DropArchiveStrategy(Clock clock, FileClaims claims, LedgerAvailability ledger) {
         this.clock = clock;
         this.claims = claims;
+        this.ledger = ledger;
     }
 
     @Override
@@ -86,7 +102,17 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
     public boolean begin(GenericFileOperations<T> operations, GenericFileEndpoint<T> endpoint, Exchange exchange,
             GenericFile<T> file) throws Exception {
         String key = fileKey(endpoint, file);
-        FileClaims.Claim claim = claims.tryClaim(key).orElse(null);
+        if (ledger.unavailable() != null) {
+            LOG.debug("{}: left in the drop while the ledger database does not answer", key);
+            return false;
+        }
+        FileClaims.Claim claim;
+        try {
+            claim = claims.tryClaim(key).orElse(null);
+        } catch (LedgerUnavailableException e) {
+            ledger.lost(e);
+            return false;
+        }
         if (claim == null) {
             LOG.debug("{}: claimed by another instance; left to it", key);
             return false;
@@ -131,9 +157,14 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
             GenericFile<T> file) throws Exception {
         localCopy(endpoint, exchange, file);
         FileRun run = exchange.getProperty(FileRun.PROPERTY, FileRun.class);
-        if (run != null && run.isInterrupted()) {
+        String ledgerUnavailable = exchange.getProperty(LEDGER_UNAVAILABLE, String.class);
+        if (ledgerUnavailable != null) {
+            LOG.info("{}: left in the {} to be processed again once the ledger database answers ({})",
+                    run != null ? run.inputName() : file.getRelativeFilePath(), dropName(endpoint), ledgerUnavailable);
+            camel(endpoint).abort(operations, endpoint, exchange, file);
+        } else if (run != null && run.isInterrupted()) {
             LOG.info("{}: stopped before its end; left in the {} to be taken again at the next start", run.inputName(),
-                    endpoint instanceof RemoteFileEndpoint ? "SFTP folder" : "inbox");
+                    dropName(endpoint));
             // releases the read lock and removes a local copy; the file itself is not touched
             camel(endpoint).abort(operations, endpoint, exchange, file);
         } else if (run != null && run.isUnreadable()) {
@@ -141,6 +172,30 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
         } else {
             camel(endpoint).commit(operations, endpoint, exchange, file);
         }
+    }
+
+    /**
+     * For the routes' error handler: the ledger's database stopped answering while the file was processed. No further
+     * call is made for it (the senders a call may have created stay pending in the ledger: an "Already exist" for them
+     * later is a success), nothing of it is delivered, and the file stays in its drop, to be processed again once the
+     * database answers: its outputs are then written under the same names.
+     */
+    public void ledgerLost(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LedgerUnavailableException lost = LedgerUnavailableException.in(caught);
+        if (lost == null) {
+            throw new IllegalStateException("no unreachable ledger database in " + caught, caught);
+        }
+        FileRun run = exchange.getProperty(FileRun.PROPERTY, FileRun.class);
+        if (run != null) {
+            run.abandon(lost);
+        }
+        exchange.setProperty(LEDGER_UNAVAILABLE, lost.getMessage());
+        ledger.lost(lost);
+    }
+
+    private static String dropName(GenericFileEndpoint<?> endpoint) {
+        return endpoint instanceof RemoteFileEndpoint ? "SFTP folder" : "inbox";
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class IntakeDrain {
     private volatile Runnable onDrained;
     private volatile boolean done;
     private boolean fired;
+    private boolean early;
     private final String outputs;
 
     /**
@@ -58,11 +59,24 @@ public final class IntakeDrain {
         }
     }
 
+    /**
+     * Ends a --once run before every intake is drained (the files not taken stay in their drop): the callback runs
+     * as when they are.
+     */
+    public synchronized void stopNow() {
+        if (!done) {
+            done = true;
+            early = true;
+            fireWhenReady();
+        }
+    }
+
     /** Runs the callback once, as soon as both the drain and the callback are there (in either order). */
     private void fireWhenReady() {
         if (done && onDrained != null && !fired) {
             fired = true;
-            LOG.info("Every intake is drained: stopping (--once). All files: {}. {}", totals.get(), outputs);
+            LOG.info("{}: stopping (--once). All files: {}. {}", early ? "Stopped before every file was taken"
+                    : "Every intake is drained", totals.get(), outputs);
             new Thread(onDrained, "once-complete").start();
         }
     }

@@ -518,7 +518,7 @@ public final class KaleyraConversation {
             disown(false);
         } catch (RuntimeException e) {
             // the ledger itself may be what failed: the release waits in the ledger for its next write
-            LOG.warn("{} batch {}: its senders could not be released in the ledger yet ({}); they are at its next"
+            LOG.debug("{} batch {}: its senders could not be released in the ledger yet ({}); they are at its next"
                     + " write", run.inputName(), batch.number(), e.getMessage());
         }
     }

@@ -24,7 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import org.apache.camel.support.service.ServiceSupport;
+import org.senderroute.domain.LedgerUnavailableException;
 import org.senderroute.domain.SenderRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sender ledger in a JDBC database ({@code sender.ledger.store=jdbc}: the database of {@code sender.ledger.url},
@@ -47,6 +50,7 @@ import org.senderroute.domain.SenderRequest;
  */
 public final class JdbcSenderLedger extends ServiceSupport implements SenderLedger {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSenderLedger.class);
     private static final int LOOKUP_CHUNK = 500;
     /** The columns of {@code sender_ledger} written per sender, in the order of the parameters. */
     private static final List<String> COLUMNS = List.of("account VARCHAR(64)", "sender VARCHAR(64)",
@@ -108,10 +112,21 @@ public final class JdbcSenderLedger extends ServiceSupport implements SenderLedg
         db.createSchema();
     }
 
+    /**
+     * Writes what it holds. Without its database, what Kaleyra said of the calls not yet written is lost, not their
+     * senders: their calls' pending rows stay, so an "Already exist" for them later is a success.
+     */
     @Override
     protected void doStop() {
         try {
             flush();
+        } catch (LedgerUnavailableException e) {
+            int unwritten;
+            synchronized (settled) {
+                unwritten = settled.size();
+            }
+            LOG.warn("{}: the outcomes of {} senders are not written; their calls stay pending", e.getMessage(),
+                    unwritten);
         } finally {
             InstanceLiveness known = liveness;
             if (known != null) {

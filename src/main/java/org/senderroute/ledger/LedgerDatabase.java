@@ -6,6 +6,7 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
+import org.senderroute.domain.LedgerUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ public final class LedgerDatabase {
     /**
      * Creates the tables when they are missing, or upgrades those an older version of this module made, in one
      * transaction (on PostgreSQL, under a lock: instances starting together create them once). A database that cannot
-     * be reached, or holds a schema newer than this module knows, stops start-up, named.
+     * be reached (its {@link LedgerUnavailableException} as the cause), refuses the login, or holds a schema newer
+     * than this module knows, stops start-up, named.
      */
     public void createSchema() {
         try (Connection c = dataSource.getConnection()) {
@@ -53,6 +55,10 @@ public final class LedgerDatabase {
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
+            LedgerUnavailableException lost = ConnectionLoss.of(name, e);
+            if (lost != null) {
+                throw new IllegalArgumentException(lost.getMessage() + " (sender.ledger.url)", lost);
+            }
             throw new IllegalArgumentException("the ledger database " + name + " (sender.ledger.url) cannot be opened: "
                     + sqlMessage(e), e);
         }
@@ -137,7 +143,7 @@ public final class LedgerDatabase {
             try (Connection c = dataSource.getConnection()) {
                 known = SqlDialect.of(c);
             } catch (SQLException e) {
-                throw new LedgerException("ledger " + name + ": " + e.getMessage(), e);
+                throw failure(e);
             }
             dialect = known;
         }
@@ -173,9 +179,22 @@ public final class LedgerDatabase {
                 rollback(c);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new LedgerException("ledger " + name + ": " + e.getMessage(), e);
+        } catch (SQLException | RuntimeException e) {
+            throw failure(e);
         }
+    }
+
+    /**
+     * A database that cannot be reached is told apart ({@link LedgerUnavailableException}: the file in hand waits in
+     * its drop for it); any other failure is the ledger's fault.
+     */
+    private RuntimeException failure(Exception e) {
+        LedgerUnavailableException lost = ConnectionLoss.of(name, e);
+        if (lost != null) {
+            return lost;
+        }
+        return e instanceof RuntimeException runtime ? runtime : new LedgerException("ledger " + name + ": "
+                + e.getMessage(), e);
     }
 
     private static void rollback(Connection c) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import org.senderroute.domain.FileClaims;
+import org.senderroute.domain.LedgerUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +41,16 @@ public final class PostgresFileClaims implements FileClaims {
     private final String instance;
     private final Clock clock;
     private final String upsert;
+    private final String database;
 
     public PostgresFileClaims(DataSource dataSource, String instance, Clock clock) {
+        this(dataSource, "PostgreSQL", instance, clock);
+    }
+
+    /** @param database what messages call the database (its URL without a password) */
+    public PostgresFileClaims(DataSource dataSource, String database, String instance, Clock clock) {
         this.dataSource = dataSource;
+        this.database = database;
         this.instance = instance;
         this.clock = clock;
         this.upsert = SqlDialect.POSTGRESQL.upsert("file_claim",
@@ -82,6 +90,10 @@ public final class PostgresFileClaims implements FileClaims {
             if (c != null) {
                 release(c);
             }
+            LedgerUnavailableException lost = ConnectionLoss.of(database, e);
+            if (lost != null) {
+                throw lost;
+            }
             throw new LedgerException("the claim of " + fileKey + " cannot be taken: " + e.getMessage(), e);
         }
     }
@@ -102,7 +114,12 @@ public final class PostgresFileClaims implements FileClaims {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_unlock_all()");
         } catch (SQLException e) {
-            LOG.warn("a file claim's lock could not be released ({}); its connection is closed", e.getMessage());
+            if (ConnectionLoss.of("", e) != null || closed(c)) {
+                // the session is gone, and its locks with it
+                LOG.debug("a file claim's session has ended ({})", e.getMessage());
+            } else {
+                LOG.warn("a file claim's lock could not be released ({}); its connection is closed", e.getMessage());
+            }
             try {
                 c.abort(Runnable::run);
             } catch (SQLException | RuntimeException ignored) {
@@ -114,6 +131,15 @@ public final class PostgresFileClaims implements FileClaims {
             } catch (SQLException e) {
                 LOG.debug("closing a file claim's connection: {}", e.toString());
             }
+        }
+    }
+
+    /** Whether the pool has closed the connection already (broken when the database went away). */
+    private static boolean closed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
         }
     }
 

@@ -71,7 +71,7 @@ public final class EmbeddedPostgresServer {
      * The test roles log in with their password (SCRAM), as against a real server; the superuser the server is
      * managed with needs none. Written after initdb, before the server starts.
      */
-    private static void passwords(File dataDirectory) {
+    static void passwords(File dataDirectory) {
         try {
             Files.writeString(dataDirectory.toPath().resolve("pg_hba.conf"), String.join("\n",
                     "local all postgres trust",

@@ -3,6 +3,7 @@ package org.senderroute.route.unit;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.senderroute.domain.RunVerdict;
+import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.kaleyra.AccountCallRate;
 import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.KaleyraAccount;
@@ -162,6 +164,8 @@ class KaleyraReplyRoutingTest {
             context.getRegistry().bind("callSlots", new CallSlots(1));
             context.getRegistry().bind("callRate", new AccountCallRate(CallRate.perInstance()));
             context.getRegistry().bind("runVerdict", new RunVerdict());
+            // the error handler of routes/00 leaves a file in its drop when the ledger's database cannot be reached
+            context.getRegistry().bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC()));
         }
     }
 
