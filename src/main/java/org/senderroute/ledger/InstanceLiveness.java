@@ -102,7 +102,7 @@ final class InstanceLiveness {
                 }
             }
         } catch (SQLException e) {
-            throw new LedgerException("the ledger cannot tell which instances are alive: " + e.getMessage(), e);
+            throw failure("the ledger cannot tell which instances are alive: ", e);
         }
         return alive;
     }
@@ -133,8 +133,14 @@ final class InstanceLiveness {
             }
             lockHolder = c;
         } catch (SQLException e) {
-            throw new LedgerException("the ledger database cannot be reached: " + e.getMessage(), e);
+            throw failure("this instance's lock cannot be taken in the ledger database: ", e);
         }
+    }
+
+    /** A database that cannot be reached is told apart (the file in hand then waits in its drop for it). */
+    private RuntimeException failure(String what, SQLException e) {
+        RuntimeException lost = ConnectionLoss.of(database, e);
+        return lost != null ? lost : new LedgerException(what + e.getMessage(), e);
     }
 
     /** Ends this instance's session: the lock goes with it. */
