@@ -246,12 +246,6 @@ class LedgerDatabaseLostTest {
 
     /** Records of senders no other file has. */
     private static String csv(int f) {
-        StringBuilder s = new StringBuilder("sender,description,iso_code,entity_id\n");
-        for (int i = 1; i <= RECORDS; i++) {
-            int n = f * 1000 + i;
-            s.append(SenderFiles.sender(n)).append(",Generated sender ").append(n).append(",in,")
-                    .append(100000000000L + n).append('\n');
-        }
-        return s.toString();
+        return SenderFiles.csvOfFile(f, RECORDS);
     }
 }

@@ -39,24 +39,25 @@ class SenderOwnershipTest {
     @TempDir
     Path dir;
     private KaleyraSandbox sandbox;
-    private final List<RouteHarness> apps = new ArrayList<>();
+    private SharedLedgerInstances instances;
 
     @AfterEach
     void stop() {
-        apps.forEach(RouteHarness::close);
-        if (sandbox != null) {
-            sandbox.close();
+        if (instances != null) {
+            instances.close();
         }
+    }
+
+    private void start(SandboxSettings settings) {
+        sandbox = new KaleyraSandbox(settings).start();
+        instances = new SharedLedgerInstances(dir, sandbox);
     }
 
     @Test
     void twoInstancesGivenTheSameSendersAtOnceSendEachOfThemOnce() throws IOException {
         int records = 300;
-        sandbox = new KaleyraSandbox(SandboxSettings.defaults().withLatency(Duration.ofMillis(150))).start();
-        EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.newDatabase();
-        for (String instance : List.of("blue", "green")) {
-            apps.add(instance(database, instance));
-        }
+        start(SandboxSettings.defaults().withLatency(Duration.ofMillis(150)));
+        List<RouteHarness> apps = List.of(instance("blue"), instance("green"));
 
         // the same senders, in opposite orders: the two instances' batches overlap in every way
         List<String> lines = SenderFiles.csv(records).lines().toList();
@@ -85,11 +86,9 @@ class SenderOwnershipTest {
                 .mapToObj(i -> SenderRequest.of(i, SenderFiles.sender(i), "Generated sender " + i, "in",
                         Long.toString(100000000000L + i))).toList();
         // what that call created: Kaleyra holds them, and answers "Already exist" to them
-        sandbox = new KaleyraSandbox(SandboxSettings.defaults().withPreRegistered(sentByTheGone.stream()
-                .map(r -> "in:" + r.sender()).toList())).start();
-        EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.newDatabase();
-        RouteHarness green = instance(database, "green");
-        apps.add(green);
+        start(SandboxSettings.defaults().withPreRegistered(sentByTheGone.stream().map(r -> "in:" + r.sender()).toList()));
+        EmbeddedPostgresServer.Database database = instances.database();
+        RouteHarness green = instance("green");
         // green has read the ledger before the other instance made its call
         green.drop("first.csv", "sender,description,iso_code,entity_id\nFIRSTS,First,in,100000009999\n");
         green.awaitTaken("first.csv");
@@ -117,10 +116,9 @@ class SenderOwnershipTest {
 
     @Test
     void sendersAnotherInstanceKeepsLongerThanTheWaitFailAsBusyAndAreNotSent() {
-        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
-        EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.newDatabase();
-        RouteHarness green = instance(database, "green", Map.of("sender.ledger.owner-wait", "1500"));
-        apps.add(green);
+        start(SandboxSettings.defaults());
+        EmbeddedPostgresServer.Database database = instances.database();
+        RouteHarness green = instance("green", Map.of("sender.ledger.owner-wait", "1500"));
         List<SenderRequest> held = IntStream.rangeClosed(1, 5).mapToObj(i -> SenderRequest.of(i, SenderFiles.sender(i),
                 "d", "in", "123456789012")).toList();
         JdbcSenderLedger blue = new JdbcSenderLedger(new LedgerDatabase(database.dataSource(), "blue"), 1, "blue");
@@ -145,18 +143,14 @@ class SenderOwnershipTest {
         }
     }
 
-    private RouteHarness instance(EmbeddedPostgresServer.Database database, String name) {
-        return instance(database, name, Map.of());
+    private RouteHarness instance(String name) {
+        return instance(name, Map.of());
     }
 
-    private RouteHarness instance(EmbeddedPostgresServer.Database database, String name, Map<String, String> more) {
-        Map<String, String> settings = new HashMap<>(PostgresLedgerTest.postgres(database, "5000"));
-        settings.putAll(more);
-        settings.put("sender.instance-id", name);
+    private RouteHarness instance(String name, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(more);
         settings.put("sender.batch.size", "50");
-        settings.put("sender.inbox.poll-delay", "20");
-        settings.put("sender.inbox.min-age", "0");
-        return RouteHarness.start(dir.resolve(name), sandbox, settings);
+        return instances.start(name, "5000", settings);
     }
 
     /** Writes each file beside its inbox, then moves them all in at once. */

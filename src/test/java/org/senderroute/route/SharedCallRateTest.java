@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
-import org.senderroute.testsupport.EmbeddedPostgresServer;
 import org.senderroute.testsupport.RouteHarness;
 import org.senderroute.testsupport.SenderFiles;
 
@@ -34,28 +31,28 @@ class SharedCallRateTest {
     @TempDir
     Path dir;
     private KaleyraSandbox sandbox;
-    private final List<RouteHarness> apps = new ArrayList<>();
+    private SharedLedgerInstances instances;
+    private List<RouteHarness> apps;
 
     @AfterEach
     void stop() {
-        apps.forEach(RouteHarness::close);
-        if (sandbox != null) {
-            sandbox.close();
+        if (instances != null) {
+            instances.close();
         }
+    }
+
+    private void startSandbox() {
+        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
+        instances = new SharedLedgerInstances(dir, sandbox);
+        apps = instances.all();
     }
 
     @Test
     void theCallsPerSecondOfAnAccountAreSharedByTheInstancesOfOneDatabase() {
-        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
-        EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.newDatabase();
+        startSandbox();
         for (String instance : INSTANCES) {
-            Map<String, String> settings = new HashMap<>(PostgresLedgerTest.postgres(database, "1"));
-            settings.put("sender.instance-id", instance);
-            settings.put("sender.inbox.poll-delay", "20");
-            settings.put("sender.inbox.min-age", "0");
-            settings.put("sender.batch.size", "1");
-            settings.put("sender.http.max-requests-per-second", Integer.toString(PER_SECOND));
-            apps.add(RouteHarness.start(dir.resolve(instance), sandbox, settings));
+            instances.start(instance, "1", Map.of("sender.batch.size", "1", "sender.http.max-requests-per-second",
+                    Integer.toString(PER_SECOND)));
         }
 
         // each instance makes its first call (its HTTP client, its ledger statements ready), apart from the others
@@ -97,15 +94,10 @@ class SharedCallRateTest {
 
     @Test
     void noCallIsMadeWithoutATurnFromTheDatabase() throws Exception {
-        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
-        EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.newDatabase();
-        Map<String, String> settings = new HashMap<>(PostgresLedgerTest.postgres(database, "1"));
-        settings.put("sender.inbox.poll-delay", "20");
-        settings.put("sender.inbox.min-age", "0");
-        RouteHarness app = RouteHarness.start(dir.resolve("alone"), sandbox, settings);
-        apps.add(app);
+        startSandbox();
+        RouteHarness app = instances.start("alone", "1", Map.of());
         // the turns cannot be reserved any more; the rest of the ledger works
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = instances.database().dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE call_rate");
         }
 
@@ -116,12 +108,6 @@ class SharedCallRateTest {
 
     /** Records of senders no other instance's file has. */
     private static String csv(int file) {
-        StringBuilder s = new StringBuilder("sender,description,iso_code,entity_id\n");
-        for (int i = 1; i <= RECORDS; i++) {
-            int n = file * 1000 + i;
-            s.append(SenderFiles.sender(n)).append(",Generated sender ").append(n).append(",in,")
-                    .append(100000000000L + n).append('\n');
-        }
-        return s.toString();
+        return SenderFiles.csvOfFile(file, RECORDS);
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
-import org.senderroute.testsupport.EmbeddedPostgresServer;
 import org.senderroute.testsupport.RouteHarness;
 import org.senderroute.testsupport.SenderFiles;
 
@@ -38,29 +36,22 @@ class SharedInboxTest {
 
     @TempDir
     Path dir;
-    private KaleyraSandbox sandbox;
-    private final List<RouteHarness> apps = new ArrayList<>();
+    private SharedLedgerInstances instances;
 
     @AfterEach
     void stop() {
-        apps.forEach(RouteHarness::close);
-        if (sandbox != null) {
-            sandbox.close();
+        if (instances != null) {
+            instances.close();
         }
     }
 
     @Test
     void eachFileOfASharedInboxIsProcessedByOneInstanceOnce() throws IOException {
-        sandbox = new KaleyraSandbox(SandboxSettings.defaults()).start();
-        EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.newDatabase();
+        instances = new SharedLedgerInstances(dir, new KaleyraSandbox(SandboxSettings.defaults()).start());
+        KaleyraSandbox sandbox = instances.sandbox();
         Path inbox = dir.resolve("inbox");
         for (String instance : List.of("blue", "green")) {
-            Map<String, String> settings = new HashMap<>(PostgresLedgerTest.postgres(database, "1"));
-            settings.put("sender.instance-id", instance);
-            settings.put("sender.inbox", inbox.toString());
-            settings.put("sender.inbox.poll-delay", "20");
-            settings.put("sender.inbox.min-age", "0");
-            apps.add(RouteHarness.start(dir.resolve(instance), sandbox, settings));
+            instances.start(instance, "1", Map.of("sender.inbox", inbox.toString()));
         }
 
         Files.createDirectories(dir.resolve("staging"));
@@ -86,7 +77,7 @@ class SharedInboxTest {
             String base = "shared-" + f;
             List<String> success = new ArrayList<>();
             List<Map<String, String>> failures = new ArrayList<>();
-            for (RouteHarness app : apps) {
+            for (RouteHarness app : instances.all()) {
                 app.successRows(base).forEach(r -> success.add(r.get("record")));
                 failures.addAll(app.failureRows(base));
             }
@@ -104,12 +95,6 @@ class SharedInboxTest {
 
     /** Records of senders no other file has. */
     private static String csv(int f) {
-        StringBuilder s = new StringBuilder("sender,description,iso_code,entity_id\n");
-        for (int i = 1; i <= RECORDS; i++) {
-            int n = f * 1000 + i;
-            s.append(SenderFiles.sender(n)).append(",Generated sender ").append(n).append(",in,")
-                    .append(100000000000L + n).append('\n');
-        }
-        return s.toString();
+        return SenderFiles.csvOfFile(f, RECORDS);
     }
 }

@@ -12,6 +12,17 @@ public final class SenderFiles {
         return ("SX" + "0000".substring(Math.min(4, code.length())) + code).substring(0, 6);
     }
 
+    /** The CSV of file number {@code file}: its senders are those of no other file number. */
+    public static String csvOfFile(int file, int records) {
+        StringBuilder s = new StringBuilder("sender,description,iso_code,entity_id\n");
+        for (int i = 1; i <= records; i++) {
+            int n = file * 1000 + i;
+            s.append(sender(n)).append(",Generated sender ").append(n).append(",in,").append(100000000000L + n)
+                    .append('\n');
+        }
+        return s.toString();
+    }
+
     public static String csv(int records) {
         return csv(1, records);
     }
