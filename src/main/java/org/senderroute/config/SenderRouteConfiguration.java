@@ -14,6 +14,7 @@ import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.senderroute.batch.BatchSplitter;
 import org.senderroute.batch.SenderBatch;
+import org.senderroute.deliver.FileReport;
 import org.senderroute.deliver.FileRuns;
 import org.senderroute.domain.RunVerdict;
 import org.senderroute.dryrun.DryRun;
@@ -139,6 +140,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics,
                 ownerWait));
         registry.bind("kaleyraReplies", new KaleyraReplies());
+        settings.flag("sender.output.report");
+        registry.bind("fileReport", new FileReport());
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
                 + withoutQuery(settings.get("sender.output.failure", ""));
         IntakeDrain drain = new IntakeDrain(intakes, outputs);
