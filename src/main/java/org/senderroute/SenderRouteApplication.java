@@ -88,7 +88,6 @@ public final class SenderRouteApplication {
         }
         if (dryRun) {
             // the configuration without the routes: no drop polled, no file moved, no call; no management server
-            props.setProperty("sender.dry-run", "true");
             props.setProperty("camel.main.routes-collector-enabled", "false");
             props.setProperty("camel.management.enabled", "false");
             try {
