@@ -6,6 +6,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.senderroute.SenderRouteApplication;
 import org.senderroute.sandbox.KaleyraSandbox;
 import org.senderroute.sandbox.SandboxSettings;
+import org.senderroute.testsupport.EmbeddedPostgresServer;
 import org.senderroute.testsupport.OnceRun;
 import org.senderroute.testsupport.RouteHarness;
 import org.senderroute.testsupport.SenderFiles;
@@ -135,6 +140,51 @@ class DryRunTest {
         assertThat(OnceRun.of(settings()).exitCode()).isZero();
         List<Integer> sizes = new ArrayList<>(sandbox.requestSizes().subList(earlierRequests, sandbox.requestSizes().size()));
         assertThat(sizes).containsExactlyInAnyOrder(1, 4, 2, 2);
+    }
+
+    /** The content of every table of the database, by table: what the ledger holds. */
+    private static Map<String, String> tables(EmbeddedPostgresServer.Database database) throws Exception {
+        Map<String, String> tables = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(database.url(), database.username(), database.password());
+                Statement s = c.createStatement()) {
+            List<String> names = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("select table_name from information_schema.tables where table_schema = current_schema()")) {
+                while (r.next()) {
+                    names.add(r.getString(1));
+                }
+            }
+            for (String name : names) {
+                try (ResultSet r = s.executeQuery("select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '')"
+                        + " from " + name + " t")) {
+                    r.next();
+                    tables.put(name, r.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    @Test
+    void readsADatabaseLedgerWithoutWritingToIt() throws Exception {
+        EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.newDatabase();
+        Properties settings = settings();
+        PostgresLedgerTest.postgres(database, "1").forEach(settings::setProperty);
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(inbox.resolve("earlier.csv"), SenderFiles.csv(1, 3));
+        assertThat(OnceRun.of(settings).exitCode()).isZero();
+        Files.writeString(inbox.resolve("again.csv"), SenderFiles.csv(1, 5));
+        Map<String, String> before = tables(database);
+        assertThat(before).containsKeys("sender_ledger", "pending_call", "file_ledger", "sender_owner");
+        int calls = sandbox.postCalls();
+
+        Printed dry = run(settings, "--once", "--dry-run");
+
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("again.csv [csv, account default]: 5 records, 5 valid, 0 invalid",
+                "  in the ledger: 3 registered earlier", "  would send 2 calls: 1 sender (", "), 1 sender (");
+        assertThat(tables(database)).as("the ledger's tables").isEqualTo(before);
+        assertThat(sandbox.postCalls()).isEqualTo(calls);
+        assertThat(inbox.resolve("again.csv")).exists();
     }
 
     @Test
