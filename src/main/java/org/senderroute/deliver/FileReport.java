@@ -79,7 +79,10 @@ public final class FileReport {
         page.put("unreadable", summary.path("unreadable").isTextual() ? summary.path("unreadable").asText() : null);
         page.put("successOutput", run.hasSuccessFile() ? run.successName() : null);
         page.put("failureOutput", run.hasFailureFile() ? run.failureName() : null);
-        page.put("hasFailures", failed > 0);
+        page.put("unreadableFix", meaning("FILE_UNREADABLE", "fix"));
+        // a file refused whole has its one FILE_UNREADABLE row, which the counts leave out
+        page.put("hasFailures", failed > 0 || run.hasFailureFile());
+        page.put("hasCodes", failed > 0);
         page.put("codes", codes(run.failedByCode()));
         List<Map<String, String>> rows = run.hasFailureFile() ? firstRows(run) : List.of();
         page.put("rows", rows);

@@ -87,6 +87,21 @@ class FileReportTest {
     }
 
     @Test
+    void aFileThatCannotBeReadSaysWhy() throws Exception {
+        app.drop("empty.csv", "");
+        app.awaitTaken("empty.csv");
+        Path empty;
+        try (Stream<Path> files = Files.list(app.successDir())) {
+            empty = files.filter(p -> p.getFileName().toString().startsWith("empty.") && p.toString().endsWith(".report.html"))
+                    .findFirst().orElseThrow();
+        }
+        // the counts are the summary's (a file refused whole counts no record); its one row is shown
+        assertThat(Files.readString(empty)).contains("<b id=\"records\">0</b>", "The file could not be read",
+                "empty file (0 bytes)", "Fix the file", "<td class=\"code\">FILE_UNREADABLE</td>",
+                "the file could not be read: empty file (0 bytes)").doesNotContain("No failures", "Failures by code");
+    }
+
+    @Test
     void aBrowserRendersItAndRunsNothingOfThePartnersInput() throws Exception {
         requireChromium();
         String dom = chromium("--dump-dom", report.toUri().toString());
