@@ -27,12 +27,13 @@ import org.slf4j.LoggerFactory;
  * own, overridden by a configuration directory and by environment variables).
  *
  * <pre>
- *   java -jar kaleyra-sender-route.jar [--once] [--profile NAME] [--config-dir DIR] [Camel Main options]
+ *   java -jar kaleyra-sender-route.jar [--once [--dry-run [--file PATH]]] [--profile NAME] [--config-dir DIR] [Camel Main options]
  * </pre>
  * {@code --once} processes the files present, delivers every output and exits: 0 when every record reached one of
  * the two outputs, 1 for an invalid configuration, 2 when Kaleyra refused the credentials, 3 when Kaleyra stayed
  * unavailable after retries, 4 for a file failed on a local fault, 5 when the ledger's database could not be reached
- * (at start, or during the run: the files not finished stay in their drop).
+ * (at start, or during the run: the files not finished stay in their drop). {@code --dry-run} tells what a run would
+ * do, and does none of it ({@link DryRunCommand}).
  */
 public final class SenderRouteApplication {
 
@@ -48,6 +49,8 @@ public final class SenderRouteApplication {
     /** Runs until stopped (or, with --once, until the drop is drained) and returns the exit code. */
     public static int run(String[] args, Properties overrides) {
         boolean once = false;
+        boolean dryRun = false;
+        String file = null;
         String profile = System.getenv("CAMEL_MAIN_PROFILE");
         String configDir = null;
         List<String> camelArgs = new ArrayList<>();
@@ -55,6 +58,12 @@ public final class SenderRouteApplication {
             String arg = args[i];
             if (arg.equals("--once")) {
                 once = true;
+            } else if (arg.equals("--dry-run")) {
+                dryRun = true;
+            } else if (arg.equals("--file") && i + 1 < args.length) {
+                file = args[++i];
+            } else if (arg.startsWith("--file=")) {
+                file = arg.substring("--file=".length());
             } else if (arg.equals("--profile") && i + 1 < args.length) {
                 profile = args[++i];
             } else if (arg.startsWith("--profile=")) {
@@ -67,10 +76,27 @@ public final class SenderRouteApplication {
                 camelArgs.add(arg);
             }
         }
+        if (dryRun && !once || file != null && !dryRun) {
+            System.err.println("kaleyra-sender-route: " + (dryRun ? "--dry-run goes with --once" : "--file goes with --once"
+                    + " --dry-run") + " (java -jar kaleyra-sender-route.jar --once --dry-run [--file PATH])");
+            return RunVerdict.INVALID_CONFIGURATION;
+        }
         Properties props = new Properties();
         props.putAll(overrides);
         if (once) {
             props.setProperty("sender.once", "true");
+        }
+        if (dryRun) {
+            // the configuration without the routes: no drop polled, no file moved, no call; no management server
+            props.setProperty("camel.main.routes-collector-enabled", "false");
+            props.setProperty("camel.management.enabled", "false");
+            try {
+                return DryRunCommand.run(createMain(ConfigurationSources.of(configDir, profile, System.getenv()), props),
+                        file, System.out);
+            } catch (RuntimeException e) {
+                System.err.println("kaleyra-sender-route cannot start: " + rootMessage(e));
+                return RunVerdict.INVALID_CONFIGURATION;
+            }
         }
 
         Main main;

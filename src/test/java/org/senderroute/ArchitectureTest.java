@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The packages form layers: the stages of a file (intake, validate, batch, kaleyra, deliver), each using only stages
  * before it, the ledger, the meters (observe), the shared domain and the general helpers (support). The domain uses
  * only the helpers, and the helpers nothing. The configuration wires them all; the sandbox, a stand-in for Kaleyra,
- * uses nothing of the module.
+ * uses nothing of the module. The dry run reads and validates as the stages do, and only reads the ledger.
  */
 @AnalyzeClasses(packages = "org.senderroute", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -33,6 +33,7 @@ class ArchitectureTest {
             .layer("Application").definedBy("org.senderroute")
             .layer("Config").definedBy("org.senderroute.config..")
             .layer("Sandbox").definedBy("org.senderroute.sandbox..")
+            .layer("DryRun").definedBy("org.senderroute.dryrun..")
             .layer("Deliver").definedBy("org.senderroute.deliver..")
             .layer("Kaleyra").definedBy("org.senderroute.kaleyra..")
             .layer("Batch").definedBy("org.senderroute.batch..")
@@ -48,6 +49,8 @@ class ArchitectureTest {
             .whereLayer("Config").mayOnlyBeAccessedByLayers("Application")
             .whereLayer("Sandbox").mayOnlyBeAccessedByLayers("Config")
             .whereLayer("Sandbox").mayNotAccessAnyLayer()
+            .whereLayer("DryRun").mayOnlyBeAccessedByLayers("Application", "Config")
+            .whereLayer("DryRun").mayOnlyAccessLayers("Kaleyra", "Validate", "Intake", "Ledger", "Domain", "Support")
             .whereLayer("Deliver").mayOnlyAccessLayers("Kaleyra", "Intake", "Ledger", "Domain", "Observe", "Support")
             .whereLayer("Kaleyra").mayOnlyAccessLayers("Batch", "Ledger", "Domain", "Observe", "Support")
             .whereLayer("Batch").mayOnlyAccessLayers("Validate", "Intake", "Domain", "Observe", "Support")

@@ -14,8 +14,10 @@ import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.senderroute.batch.BatchSplitter;
 import org.senderroute.batch.SenderBatch;
+import org.senderroute.deliver.FileReport;
 import org.senderroute.deliver.FileRuns;
 import org.senderroute.domain.RunVerdict;
+import org.senderroute.dryrun.DryRun;
 import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
@@ -111,7 +113,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         SenderMetrics metrics = new SenderMetrics(context, instance);
         Path scratch = settings.workDir().resolve("scratch");
         LongSlots.removeLeftovers(scratch);
-        registry.bind("batchSplitter", new BatchSplitter(new SenderValidator(rules, scratch), batchSize, metrics));
+        SenderValidator validator = new SenderValidator(rules, scratch);
+        registry.bind("batchSplitter", new BatchSplitter(validator, batchSize, metrics));
         Duration progressInterval = Duration.ofSeconds(settings.integer("sender.progress.interval-seconds", 1, 86_400));
         CallBounds callBounds = new CallBounds(
                 settings.integer("sender.http.call-timeout", 1, Integer.MAX_VALUE),
@@ -128,6 +131,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         SenderLedger senderLedger = ledgers.senders();
         fileRuns.useSenderLedger(senderLedger);
         registry.bind("senderLedger", senderLedger);
+        registry.bind("dryRun", new DryRun(validator, batchSize, accounts, senderLedger, settings.inbox(),
+                Integer.parseInt(settings.get(AccountSettings.INBOX_MAX_DEPTH, "1").trim())));
         registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC(), ledgers.claims(),
                 ledgers.availability()));
         registry.bind("kaleyraCallBounds", callBounds);
@@ -135,6 +140,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics,
                 ownerWait));
         registry.bind("kaleyraReplies", new KaleyraReplies());
+        settings.flag("sender.output.report");
+        registry.bind("fileReport", new FileReport());
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
                 + withoutQuery(settings.get("sender.output.failure", ""));
         IntakeDrain drain = new IntakeDrain(intakes, outputs);

@@ -276,6 +276,11 @@ public final class FileRun {
         return outputStem + ".summary.json";
     }
 
+    /** The name of the file's HTML report, beside its summary. */
+    public String reportName() {
+        return outputStem + ".report.html";
+    }
+
     public synchronized Map<String, Long> failedByCode() {
         return new TreeMap<>(failedByCode);
     }

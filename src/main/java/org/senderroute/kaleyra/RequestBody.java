@@ -38,7 +38,7 @@ public final class RequestBody extends AbstractHttpEntity {
     }
 
     /** The body {@code {"data":[...]}} of a request for these senders. */
-    static RequestBody of(List<SenderRequest> senders) {
+    public static RequestBody of(List<SenderRequest> senders) {
         Writer out = new Writer();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
