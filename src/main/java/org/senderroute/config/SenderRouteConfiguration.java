@@ -101,6 +101,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         RunVerdict verdict = registry.lookupByNameAndType("runVerdict", RunVerdict.class);
         String intakes = settings.flag("sender.sftp.enabled") ? "directory,sftp" : "directory";
         SftpIntakeSettings.configure(context, settings);
+        HttpIntakeSettings.configure(context, settings, accounts);
 
         int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 1, 64);
         settings.integer("sender.http.max-requests-per-second", 1, 100_000);

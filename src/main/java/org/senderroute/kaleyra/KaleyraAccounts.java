@@ -84,11 +84,21 @@ public final class KaleyraAccounts {
      * account are refused when they are taken (see {@code deliver.FileRuns}), so none reaches here.
      */
     public KaleyraAccount forFile(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
-        Choice choice = choose(run.inputName());
+        Choice choice = run.account() != null ? named(run.account()) : choose(run.inputName());
         if (!choice.known()) {
             throw new IllegalStateException(run.inputName() + ": " + choice.refusal());
         }
         return choice.account();
+    }
+
+    /** The account of this name ({@code default} included, when enabled), whatever the rule of the drops. */
+    public Choice named(String name) {
+        if (DEFAULT.equals(name) && defaultEnabled) {
+            return new Choice(defaultAccount, null);
+        }
+        KaleyraAccount account = named.get(name);
+        return account != null ? new Choice(account, null)
+                : new Choice(null, "no Kaleyra account '" + name + "' is configured; configured accounts: " + names());
     }
 
     public KaleyraAccount defaultAccount() {
