@@ -19,6 +19,7 @@ import org.senderroute.domain.RunVerdict;
 import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
+import org.senderroute.intake.KameletIntake;
 import org.senderroute.kaleyra.AccountCallRate;
 import org.senderroute.kaleyra.CallBounds;
 import org.senderroute.kaleyra.CallSlots;
@@ -136,6 +137,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics,
                 ownerWait));
         registry.bind("kaleyraReplies", new KaleyraReplies());
+        registry.bind("kameletIntake", new KameletIntake(settings.workDir().resolve("kamelet")));
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
                 + withoutQuery(settings.get("sender.output.failure", ""));
         IntakeDrain drain = new IntakeDrain(intakes, outputs);
