@@ -119,8 +119,15 @@ final class AccountSettings {
      * {@code <prefix>.api-key-file} names (trimmed). Null when neither is set. Messages never hold the key.
      */
     static String apiKey(Settings settings, String prefix) {
-        String keyProperty = prefix + ".api-key";
-        String fileProperty = prefix + ".api-key-file";
+        return secret(settings, prefix + ".api-key");
+    }
+
+    /**
+     * A secret of one token: the property's value, or the content of the file its {@code -file} property names
+     * (trimmed). Null when neither is set. Messages never hold the secret.
+     */
+    static String secret(Settings settings, String keyProperty) {
+        String fileProperty = keyProperty + "-file";
         String key = settings.get(keyProperty);
         String file = settings.get(fileProperty);
         if (key != null && file != null) {

@@ -21,6 +21,7 @@ import org.senderroute.dryrun.DryRun;
 import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.intake.DropEntryFilter;
 import org.senderroute.intake.IntakeDrain;
+import org.senderroute.intake.KameletIntake;
 import org.senderroute.kaleyra.AccountCallRate;
 import org.senderroute.kaleyra.CallBounds;
 import org.senderroute.kaleyra.CallSlots;
@@ -103,6 +104,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         RunVerdict verdict = registry.lookupByNameAndType("runVerdict", RunVerdict.class);
         String intakes = settings.flag("sender.sftp.enabled") ? "directory,sftp" : "directory";
         SftpIntakeSettings.configure(context, settings);
+        HttpIntakeSettings.configure(context, settings, accounts);
 
         int concurrentCalls = settings.integer("sender.http.max-concurrent-calls", 1, 64);
         settings.integer("sender.http.max-requests-per-second", 1, 100_000);
@@ -142,6 +144,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraReplies", new KaleyraReplies());
         settings.flag("sender.output.report");
         registry.bind("fileReport", new FileReport());
+        registry.bind("kameletIntake", new KameletIntake(settings.workDir().resolve("kamelet")));
         String outputs = "Success rows: " + withoutQuery(settings.get("sender.output.success", "")) + "  Failure rows: "
                 + withoutQuery(settings.get("sender.output.failure", ""));
         IntakeDrain drain = new IntakeDrain(intakes, outputs);

@@ -97,7 +97,9 @@ public final class FileRuns {
         String base = NameLength.fit(dot > 0 ? name.substring(0, dot) : name, MAX_BASE_BYTES);
         String stem = base + "." + NameStamp.at(clock.instant());
         FileRun run;
-        KaleyraAccounts.Choice account = accounts == null ? null : accounts.choose(inputName);
+        String assigned = exchange.getProperty(FileRun.ACCOUNT_PROPERTY, String.class);
+        KaleyraAccounts.Choice account = accounts == null ? null
+                : assigned != null ? accounts.named(assigned) : accounts.choose(inputName);
         String refusal = body == null ? null : LocalInput.refusal(body.toPath());
         if (account != null && !account.known()) {
             run = new FileRun(inputName, stem, stagingDir, null, metrics, progressEvery, guardFormulas);
@@ -111,6 +113,9 @@ public final class FileRuns {
         } else {
             FileVisit visit = files.begin(inputName, FileLedger.sha256(body.toPath()), stem);
             run = new FileRun(inputName, visit.outputStem(), stagingDir, visit, metrics, progressEvery, guardFormulas);
+        }
+        if (assigned != null) {
+            run.assignAccount(assigned);
         }
         if (!run.isDuplicate()) {
             metrics.fileStarted();
@@ -172,7 +177,11 @@ public final class FileRuns {
     }
 
     /** The outputs were delivered: remove their staged copies. */
-    public void discardStaging(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
+    public void discardStaging(@ExchangeProperty(FileRun.PROPERTY) FileRun run,
+            @ExchangeProperty(FileRun.KEEP_OUTPUTS_PROPERTY) String keepIn) throws IOException {
+        if (keepIn != null) {
+            run.keepStaging(Path.of(keepIn));
+        }
         run.discardStaging();
     }
 }

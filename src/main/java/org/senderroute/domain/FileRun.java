@@ -26,6 +26,15 @@ public final class FileRun {
     /** The exchange property that carries the run through the routes. */
     public static final String PROPERTY = "senderFileRun";
 
+    /**
+     * The exchange property by which an intake gives the file its account (the HTTP intake: the account of the token),
+     * instead of the file's path in its drop.
+     */
+    public static final String ACCOUNT_PROPERTY = "senderAccount";
+
+    /** The exchange property naming a folder where the staged outputs are kept once delivered (the HTTP intake's). */
+    public static final String KEEP_OUTPUTS_PROPERTY = "senderKeepOutputs";
+
     static final String[] SUCCESS_COLUMNS = {"record", "sender", "description", "iso_code", "entity_id", "kaleyra_id",
         "status", "code", "message"};
     static final String[] FAILURE_COLUMNS = {"record", "sender", "description", "iso_code", "entity_id", "error_code",
@@ -51,6 +60,7 @@ public final class FileRun {
     private volatile String apiUnavailable;
     private volatile Throwable abandoned;
     private volatile boolean interrupted;
+    private volatile String account;
 
     public FileRun(String inputName, String outputStem, Path stagingDir, FileVisit visit,
             OutcomeCounter counter, Duration progressEvery, boolean guardFormulas) {
@@ -65,6 +75,18 @@ public final class FileRun {
 
     public String inputName() {
         return inputName;
+    }
+
+    /**
+     * The account the intake gave the file (the HTTP intake: the account whose token came with it); null when the
+     * account follows from the file's path in its drop ({@code sender.accounts.rule}).
+     */
+    public String account() {
+        return account;
+    }
+
+    public void assignAccount(String name) {
+        this.account = name;
     }
 
     /** What the file ledger said when the file was taken; null when the input was not a local file. */
@@ -239,6 +261,12 @@ public final class FileRun {
     public synchronized void finish() {
         success.close();
         failure.close();
+    }
+
+    /** Moves the staged outputs (those with rows) into the folder, as success.csv and failure.csv. */
+    public void keepStaging(Path folder) throws java.io.IOException {
+        success.moveTo(folder.resolve("success.csv"));
+        failure.moveTo(folder.resolve("failure.csv"));
     }
 
     /** Removes the staged outputs once they have been delivered. */

@@ -87,6 +87,14 @@ final class OutcomeFile {
         }
     }
 
+    /** Moves the closed file, when it has rows, to the target (replacing it). */
+    void moveTo(Path target) throws IOException {
+        if (count > 0 && Files.exists(path)) {
+            Files.createDirectories(target.getParent());
+            Files.move(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     void delete() {
         try {
             Files.deleteIfExists(path);

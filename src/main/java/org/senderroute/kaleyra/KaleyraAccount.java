@@ -130,6 +130,11 @@ public final class KaleyraAccount {
         return "/v1/" + sid + senderPath;
     }
 
+    /** The path after {@code /v1/{sid}}: {@code /messages/sender}. */
+    public String senderPath() {
+        return senderPath;
+    }
+
     public String maskedSid() {
         return Masking.mask(sid);
     }

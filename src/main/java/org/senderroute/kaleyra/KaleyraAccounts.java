@@ -31,7 +31,7 @@ public final class KaleyraAccounts {
 
     private final KaleyraAccount defaultAccount;
     private final boolean defaultEnabled;
-    private final Map<String, KaleyraAccount> named;
+    private volatile Map<String, KaleyraAccount> named;
     private final AccountRule rule;
 
     /** One account, used for every file. */
@@ -84,12 +84,52 @@ public final class KaleyraAccounts {
      * account are refused when they are taken (see {@code deliver.FileRuns}), so none reaches here.
      */
     public KaleyraAccount forFile(@ExchangeProperty(FileRun.PROPERTY) FileRun run) {
-        Choice choice = choose(run.inputName());
+        Choice choice = run.account() != null ? named(run.account()) : choose(run.inputName());
         if (!choice.known()) {
             throw new IllegalStateException(run.inputName() + ": " + choice.refusal());
         }
         return choice.account();
     }
+
+    /** The account of this name ({@code default} included, when enabled), whatever the rule of the drops. */
+    public Choice named(String name) {
+        if (DEFAULT.equals(name) && defaultEnabled) {
+            return new Choice(defaultAccount, null);
+        }
+        KaleyraAccount account = named.get(name);
+        return account != null ? new Choice(account, null)
+                : new Choice(null, "no Kaleyra account '" + name + "' is configured; configured accounts: " + names());
+    }
+
+    /**
+     * The account a Kamelet ({@code kaleyra-sender-sink}) names, with the credentials given as its properties: added,
+     * or replaced when its credentials or base URL differ from those known under that name (the pod, base URL and
+     * sender path it does not give are the default account's). The default account is never replaced.
+     */
+    public synchronized void useKameletAccount(@ExchangeProperty(FileRun.ACCOUNT_PROPERTY) String name,
+            @ExchangeProperty(KAMELET_SID) String sid, @ExchangeProperty(KAMELET_API_KEY) String apiKey,
+            @ExchangeProperty(KAMELET_BASE_URL) String baseUrl) {
+        if (name == null || !name.matches("[a-z0-9]+") || DEFAULT.equals(name)) {
+            throw new IllegalArgumentException("kaleyra-sender-sink: account must be lower-case letters and digits, "
+                    + "not 'default'");
+        }
+        String base = baseUrl == null || baseUrl.isBlank() ? defaultAccount.getBaseUrl() : baseUrl;
+        KaleyraAccount known = named.get(name);
+        if (known != null && known.sid() != null && known.sid().equals(sid == null ? null : sid.trim())
+                && known.getApiKey().equals(apiKey == null ? null : apiKey.trim()) && known.getBaseUrl().equals(base)) {
+            return;
+        }
+        KaleyraAccount account = KaleyraAccount.configure(name, "kaleyra-sender-sink", sid, apiKey, null, base,
+                defaultAccount.senderPath());
+        Map<String, KaleyraAccount> next = new LinkedHashMap<>(named);
+        next.put(name, account);
+        named = next;
+    }
+
+    /** The exchange properties by which the Kamelet hands over its account's credentials (removed right after). */
+    public static final String KAMELET_SID = "kaleyraKameletSid";
+    public static final String KAMELET_API_KEY = "kaleyraKameletApiKey";
+    public static final String KAMELET_BASE_URL = "kaleyraKameletBaseUrl";
 
     public KaleyraAccount defaultAccount() {
         return defaultAccount;

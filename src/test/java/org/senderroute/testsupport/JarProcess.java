@@ -52,6 +52,25 @@ public final class JarProcess {
         return new JarProcess(workDir, builder.start(), log);
     }
 
+    /**
+     * Starts a class of the jar's class path (e.g. {@code org.apache.camel.main.Main}, as an integration using the jar
+     * as a library does) in the working directory as it is.
+     */
+    public static JarProcess startClass(Path workDir, Map<String, String> environment, String mainClass, String... args)
+            throws IOException {
+        Path jar = Path.of("target/kaleyra-sender-route.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run mvn package first");
+        }
+        Path log = Files.createTempFile(workDir, "run-", ".log");
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-cp", jar.toString(), mainClass));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return new JarProcess(workDir, builder.start(), log);
+    }
+
     /** The environment that points the module at this sandbox as its Kaleyra account (to add settings to). */
     public static Map<String, String> environmentFor(KaleyraSandbox sandbox) {
         Map<String, String> env = new HashMap<>();
