@@ -114,8 +114,9 @@ start_sandbox() { # stand-in (fast|sandbox) latency-ms
     SANDBOX_PID=$!
     local i
     for i in $(seq 1 300); do
-        if grep -q '^SANDBOX_URL ' "$logf" 2>/dev/null; then
-            SANDBOX_URL=$(awk '/^SANDBOX_URL /{print $2; exit}' "$logf")
+        # the whole line: a URL read half-written would send the module to Kaleyra's default address
+        SANDBOX_URL=$(awk '/^SANDBOX_URL http:\/\/[^ ]*:[0-9]+$/{print $2; exit}' "$logf" 2>/dev/null || true)
+        if [ -n "$SANDBOX_URL" ]; then
             SANDBOX_CPU0=$(proc_cpu "$SANDBOX_PID")
             return
         fi
@@ -212,6 +213,7 @@ rows_in() { # directory -> data rows in its CSV files (header excluded), 0 if no
 
 product_env() { # run-dir -> env assignments for one module run
     local d=$1
+    [ -n "$SANDBOX_URL" ] || die "no stand-in URL for the module's run"
     printf '%s\n' "KALEYRA_BASE_URL=$SANDBOX_URL" "KALEYRA_SID=$SID" "KALEYRA_API_KEY=$API_KEY" "KALEYRA_SANDBOX=false" \
         "SENDER_INBOX=$d/inbox" "SENDER_WORK_DIR=$d/staging" \
         "SENDER_OUTPUT_SUCCESS=file:$d/out/success?tempPrefix=.writing-" \
