@@ -254,7 +254,20 @@ run_side() {
             --api-key "$API_KEY" "$@"
         processing=$(sed -n 's/^BASELINE .* seconds=\([0-9.]*\)$/\1/p' "$d/out.log" | tail -n 1)
     fi
-    stop_sandbox
+    if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
+        # the stand-in was stopped from outside (another process on the shared machine) during the run: the run
+        # measured nothing of the side; it is made again once, with a fresh stand-in
+        SANDBOX_PID=
+        if [ "${STANDIN_RETRY:-}" != "$key-$run" ]; then
+            log "$scenario $side $(basename "$input") #$run: the stand-in was gone before the run ended; running it again"
+            STANDIN_RETRY="$key-$run"
+            run_side "$scenario" "$side" "$input" "$run" "$@"
+            return 0
+        fi
+        SANDBOX_CPU=-; SANDBOX_INFLIGHT=; SANDBOX_POSTS=gone; SANDBOX_IDLE=; SANDBOX_SPAN=
+    else
+        stop_sandbox
+    fi
     local succ fail
     succ=$(rows_in "$d/out/success")
     fail=$(rows_in "$d/out/failure")
