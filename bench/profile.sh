@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Profiles the module on one generated CSV file with Java Flight Recorder, against the sandbox in its own JVM.
+# Profiles the module on one generated CSV file with Java Flight Recorder, against a Kaleyra stand-in in its own JVM
+# (STANDIN=fast: FastStandIn, the default; STANDIN=sandbox: the module's sandbox).
 #
 #   bash bench/profile.sh [RECORDS]            default: 1000000
 #
@@ -7,7 +8,7 @@
 # reference chains of live old objects), histogram.txt (heap histogram half-way), hotspots.txt, out.log; prints
 # the summary made by JfrHotSpots (CPU by method and library, allocation, GC, what keeps old objects alive).
 #
-# Environment: XMX=256m (heap of the module; a run that dies of OutOfMemoryError is still summarised),
+# Environment: STANDIN=fast|sandbox, XMX=256m (heap of the module; a run that dies of OutOfMemoryError is still summarised),
 # PRODUCT_ENV="K=V ..." (extra settings for the module), SKIP_BUILD=1 (reuse target/ and bench/target/).
 set -euo pipefail
 
@@ -17,6 +18,7 @@ RECORDS=${1:-1000000}
 XMX=${XMX:-256m}
 PRODUCT_ENV=${PRODUCT_ENV:-}
 SKIP_BUILD=${SKIP_BUILD:-0}
+STANDIN=${STANDIN:-fast}
 D=$BENCH_DIR/work/profile
 PRODUCT_JAR=$ROOT/target/kaleyra-sender-route.jar
 BENCH_JAR=$BENCH_DIR/target/kaleyra-sender-route-bench.jar
@@ -45,7 +47,11 @@ java -cp "$BENCH_CP" org.senderroute.bench.GenerateSenders "$RECORDS" "$INPUT" 1
 touch -d '-10 minutes' "$INPUT"
 ln "$INPUT" "$D/inbox/" 2>/dev/null || cp -p "$INPUT" "$D/inbox/"
 
-java -Xms1g -Xmx3g -cp "$BENCH_JAR:$PRODUCT_JAR" org.senderroute.bench.SandboxServer 0 0 5000 >"$D/sandbox.log" 2>&1 &
+if [ "$STANDIN" = sandbox ]; then
+    java -Xms1g -Xmx3g -cp "$BENCH_JAR:$PRODUCT_JAR" org.senderroute.bench.SandboxServer 0 0 5000 >"$D/sandbox.log" 2>&1 &
+else
+    java -Xms256m -Xmx1g -cp "$BENCH_CP" org.senderroute.bench.FastStandIn 0 0 sandbox-api-key >"$D/sandbox.log" 2>&1 &
+fi
 SANDBOX_PID=$!
 for _ in $(seq 1 300); do
     grep -q '^SANDBOX_URL ' "$D/sandbox.log" 2>/dev/null && break
@@ -92,7 +98,7 @@ kill "$SANDBOX_PID" 2>/dev/null || true
 wait "$SANDBOX_PID" 2>/dev/null || true
 SANDBOX_PID=
 
-echo "# Profile of the module: $RECORDS records, -Xmx$XMX, exit $RC, wall ${WALL} s"
+echo "# Profile of the module: $RECORDS records, -Xmx$XMX, stand-in $STANDIN, exit $RC, wall ${WALL} s"
 grep -E '\[csv\]: ' "$D/out.log" | sed 's/^.* - //' || echo "(no summary line: the run did not finish)"
 grep -m 1 -E 'OutOfMemoryError' "$D/out.log" || true
 echo

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark of the module against a plain-Java baseline, on this machine, against the module's Kaleyra
-# sandbox started in a JVM of its own (a fresh one for every measured run: it keeps every sender it creates).
+# Benchmark of the module against a plain-Java baseline, on this machine, against a Kaleyra stand-in started in a
+# JVM of its own (a fresh one for every measured run): the fast stand-in (FastStandIn: parses the request, answers
+# MSG106 with an id per entry, nothing more) and the module's Kaleyra sandbox (SandboxServer: validates and
+# registers every sender, so its own cost weighs on both sides).
 #
 #   bash bench/run.sh [RECORDS ...]            default: 100000 1000000
 #
@@ -12,10 +14,14 @@
 #
 # Environment (all optional):
 #   RUNS=3                  measured runs per side and size
+#   STANDINS="fast sandbox" the Kaleyra stand-ins of the throughput runs, a table each (the first one also serves the
+#                           latency-bound case): fast = FastStandIn, sandbox = the module's sandbox (SandboxServer)
 #   XMX=256m                heap of both measured sides
 #   BASELINE_CONCURRENCY=1  calls in flight in the baseline (1 = one after the other)
 #   LATENCY_RUNS=3          runs of the latency-bound case per side (0 skips it)
 #   LATENCY_MS=200 LATENCY_BATCHES=200 LATENCY_BATCH_SIZE=500 LATENCY_CONCURRENCY=8
+#   LATENCY_FILES=2         the latency-bound records in that many files dropped together (the module's calls of one
+#                           file should overlap the next file's; the fast stand-in counts the times none was in flight)
 #   STARTUP_RUNS=3          runs of the start-up measurement (0 skips it)
 #   PRODUCT_ENV="K=V ..."   extra environment for every module run (e.g. SENDER_HTTP_MAX_REQUESTS_PER_SECOND=1000)
 #   RUN_TIMEOUT=300         seconds before a measured run is killed (a run that logs OutOfMemoryError is killed at once);
@@ -28,6 +34,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 WORK=$BENCH_DIR/work
 RUNS=${RUNS:-3}
+read -r -a STANDINS <<<"${STANDINS:-fast sandbox}"
+LATENCY_FILES=${LATENCY_FILES:-2}
 XMX=${XMX:-256m}
 BASELINE_CONCURRENCY=${BASELINE_CONCURRENCY:-1}
 LATENCY_RUNS=${LATENCY_RUNS:-3}
@@ -96,14 +104,19 @@ build() {
 }
 
 # ---------------------------------------------------------------------------------------------- sandbox
-start_sandbox() { # latency-ms
-    local latency=$1 logf=$WORK/sandbox.log
-    java -Xms1g -Xmx3g -cp "$SANDBOX_CP" org.senderroute.bench.SandboxServer 0 "$latency" 5000 >"$logf" 2>&1 &
+start_sandbox() { # stand-in (fast|sandbox) latency-ms
+    local kind=$1 latency=$2 logf=$WORK/sandbox.log
+    case "$kind" in
+        fast) java -Xms256m -Xmx1g -cp "$BENCH_CP" org.senderroute.bench.FastStandIn 0 "$latency" "$API_KEY" >"$logf" 2>&1 & ;;
+        sandbox) java -Xms1g -Xmx3g -cp "$SANDBOX_CP" org.senderroute.bench.SandboxServer 0 "$latency" 5000 >"$logf" 2>&1 & ;;
+        *) die "unknown stand-in '$kind' (STANDINS: fast, sandbox)" ;;
+    esac
     SANDBOX_PID=$!
     local i
     for i in $(seq 1 300); do
-        if grep -q '^SANDBOX_URL ' "$logf" 2>/dev/null; then
-            SANDBOX_URL=$(awk '/^SANDBOX_URL /{print $2; exit}' "$logf")
+        # the whole line: a URL read half-written would send the module to Kaleyra's default address
+        SANDBOX_URL=$(awk '/^SANDBOX_URL http:\/\/[^ ]*:[0-9]+$/{print $2; exit}' "$logf" 2>/dev/null || true)
+        if [ -n "$SANDBOX_URL" ]; then
             SANDBOX_CPU0=$(proc_cpu "$SANDBOX_PID")
             return
         fi
@@ -119,6 +132,8 @@ stop_sandbox() { # -> SANDBOX_CPU (seconds of CPU the sandbox used since start_s
     wait "$SANDBOX_PID" 2>/dev/null || true
     SANDBOX_PID=
     SANDBOX_INFLIGHT=$(awk '/^SANDBOX_INFLIGHT /{for (i = 2; i <= NF; i++) if ($i ~ /^max=/) { sub("max=", "", $i); print $i }}' "$WORK/sandbox.log")
+    SANDBOX_IDLE=$(awk '/^SANDBOX_INFLIGHT /{for (i = 2; i <= NF; i++) if ($i ~ /^idle=/) { sub("idle=", "", $i); print $i }}' "$WORK/sandbox.log")
+    SANDBOX_SPAN=$(awk '/^SANDBOX_INFLIGHT /{for (i = 2; i <= NF; i++) if ($i ~ /^span=/) { sub("span=", "", $i); print $i }}' "$WORK/sandbox.log")
     SANDBOX_POSTS=$(awk '/^SANDBOX_STATS /{for (i = 2; i <= NF; i++) if ($i ~ /^posts=/) { sub("posts=", "", $i); print $i }}' "$WORK/sandbox.log")
 }
 
@@ -198,6 +213,7 @@ rows_in() { # directory -> data rows in its CSV files (header excluded), 0 if no
 
 product_env() { # run-dir -> env assignments for one module run
     local d=$1
+    [ -n "$SANDBOX_URL" ] || die "no stand-in URL for the module's run"
     printf '%s\n' "KALEYRA_BASE_URL=$SANDBOX_URL" "KALEYRA_SID=$SID" "KALEYRA_API_KEY=$API_KEY" "KALEYRA_SANDBOX=false" \
         "SENDER_INBOX=$d/inbox" "SENDER_WORK_DIR=$d/staging" \
         "SENDER_OUTPUT_SUCCESS=file:$d/out/success?tempPrefix=.writing-" \
@@ -216,10 +232,16 @@ run_side() {
     local d=$WORK/runs/$scenario-$side-$(basename "$input" .csv)-$run records expected_ok processing ok posts
     rm -rf "$d"
     mkdir -p "$d/inbox" "$d/out/success" "$d/out/failure"
+    local inputs=("$input") part
+    if [ "$scenario" = latency ] && [ "$LATENCY_FILES" -gt 1 ]; then
+        inputs=("${LATENCY_PARTS[@]}")
+    fi
     records=$(($(wc -l <"$input") - 1))
-    start_sandbox "$([ "$scenario" = latency ] && echo "$LATENCY_MS" || echo 0)"
+    start_sandbox "$(standin_of "$scenario")" "$([ "$scenario" = latency ] && echo "$LATENCY_MS" || echo 0)"
     if [ "$side" = product ]; then
-        ln "$input" "$d/inbox/" 2>/dev/null || cp -p "$input" "$d/inbox/"
+        for part in "${inputs[@]}"; do
+            ln "$part" "$d/inbox/" 2>/dev/null || cp -p "$part" "$d/inbox/"
+        done
         local envs
         mapfile -t envs < <(product_env "$d")
         # shellcheck disable=SC2206
@@ -232,7 +254,20 @@ run_side() {
             --api-key "$API_KEY" "$@"
         processing=$(sed -n 's/^BASELINE .* seconds=\([0-9.]*\)$/\1/p' "$d/out.log" | tail -n 1)
     fi
-    stop_sandbox
+    if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
+        # the stand-in was stopped from outside (another process on the shared machine) during the run: the run
+        # measured nothing of the side; it is made again once, with a fresh stand-in
+        SANDBOX_PID=
+        if [ "${STANDIN_RETRY:-}" != "$key-$run" ]; then
+            log "$scenario $side $(basename "$input") #$run: the stand-in was gone before the run ended; running it again"
+            STANDIN_RETRY="$key-$run"
+            run_side "$scenario" "$side" "$input" "$run" "$@"
+            return 0
+        fi
+        SANDBOX_CPU=-; SANDBOX_INFLIGHT=; SANDBOX_POSTS=gone; SANDBOX_IDLE=; SANDBOX_SPAN=
+    else
+        stop_sandbox
+    fi
     local succ fail
     succ=$(rows_in "$d/out/success")
     fail=$(rows_in "$d/out/failure")
@@ -257,10 +292,10 @@ run_side() {
     elif [ "$RC" = 124 ] || [ "$RC" = 137 ]; then
         GAVE_UP[$key]="timeout after ${RUN_TIMEOUT}s"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$side" "$records" "$run" "$WALL" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$side" "$records" "$run" "$WALL" \
         "${processing:--}" "$RSS_MB" "$RC" "$OOM" "$ok" "$succ" "$fail" "$SANDBOX_CPU" \
-        "${SANDBOX_INFLIGHT:--}/$posts" "$CPU_S" "$progress" >>"$RESULTS"
-    log "$scenario $side $records #$run: wall ${WALL}s, processing ${processing:--}s, CPU ${CPU_S}s, peak RSS ${RSS_MB} MB, exit $RC, OOM $OOM, rows ok/failed $succ/$fail (expected $expected_ok ok) -> $ok; batches logged $progress; sandbox CPU ${SANDBOX_CPU}s, calls $posts${SANDBOX_INFLIGHT:+, max in flight $SANDBOX_INFLIGHT}"
+        "${SANDBOX_INFLIGHT:--}/$posts" "$CPU_S" "$progress" "${SANDBOX_IDLE:--}" "${SANDBOX_SPAN:--}" >>"$RESULTS"
+    log "$scenario $side $records #$run: wall ${WALL}s, processing ${processing:--}s, CPU ${CPU_S}s, peak RSS ${RSS_MB} MB, exit $RC, OOM $OOM, rows ok/failed $succ/$fail (expected $expected_ok ok) -> $ok; batches logged $progress; stand-in CPU ${SANDBOX_CPU}s, calls $posts${SANDBOX_INFLIGHT:+, max in flight $SANDBOX_INFLIGHT}${SANDBOX_SPAN:+, calls span ${SANDBOX_SPAN}s, fell to none in flight ${SANDBOX_IDLE} times}"
 }
 
 # ---------------------------------------------------------------------------------------------- start-up
@@ -288,6 +323,13 @@ startup_run() { # run -> STARTUP_MS, CAMEL_SAYS, EXIT_S
     CAMEL_SAYS=$(grep -o 'started in [^(]*([^)]*)' "$d/out.log" | head -n 1 || true)
 }
 
+standin_of() { # scenario -> stand-in: throughput-<stand-in>, latency (the first of STANDINS)
+    case "$1" in
+        throughput-*) echo "${1#throughput-}" ;;
+        *) echo "${STANDINS[0]}" ;;
+    esac
+}
+
 # ---------------------------------------------------------------------------------------------- tables
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-" } else if (NR % 2) { print v[(NR + 1) / 2] } else { printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 } }'; }
 col() { # scenario side records column -> values of successful runs
@@ -301,26 +343,29 @@ failure_note() {
         END { sep = ""; for (k in w) { printf "%s%d× %s", sep, w[k], k; sep = ", " } }' "$RESULTS"
 }
 
-throughput_table() {
-    echo "| side | records | runs ok | wall s (median) | in-file s (median) | records/s (wall) | CPU s (median) | peak RSS MB (max) | sandbox CPU s | throughput vs baseline |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    local r side wall proc rss cpu own rps base_wall ratio total okn note
+throughput_table() { # scenario (throughput-<stand-in>)
+    local sc=$1
+    echo "| side | records | runs ok | wall s (median) | in-file s (median) | records/s (wall) | CPU s (median) | peak RSS MB (max) | stand-in CPU s | throughput vs baseline | peak RSS vs baseline |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local r side wall proc rss cpu own rps base_wall base_rss ratio rss_ratio total okn note
     for r in "${SIZES[@]}"; do
-        base_wall=$(col throughput baseline "$r" 5 | median)
+        base_wall=$(col "$sc" baseline "$r" 5 | median)
+        base_rss=$(col "$sc" baseline "$r" 7 | sort -g | tail -n 1)
         for side in product baseline; do
-            total=$(count_runs throughput "$side" "$r" "")
-            okn=$(count_runs throughput "$side" "$r" yes)
-            wall=$(col throughput "$side" "$r" 5 | median)
-            proc=$(col throughput "$side" "$r" 6 | grep -v '^-$' | median || true)
-            rss=$(col throughput "$side" "$r" 7 | sort -g | tail -n 1)
-            cpu=$(col throughput "$side" "$r" 13 | median)
-            own=$(col throughput "$side" "$r" 15 | grep -v '^-$' | median || true)
-            note=$(failure_note throughput "$side" "$r")
+            total=$(count_runs "$sc" "$side" "$r" "")
+            okn=$(count_runs "$sc" "$side" "$r" yes)
+            wall=$(col "$sc" "$side" "$r" 5 | median)
+            proc=$(col "$sc" "$side" "$r" 6 | grep -v '^-$' | median || true)
+            rss=$(col "$sc" "$side" "$r" 7 | sort -g | tail -n 1)
+            cpu=$(col "$sc" "$side" "$r" 13 | median)
+            own=$(col "$sc" "$side" "$r" 15 | grep -v '^-$' | median || true)
+            note=$(failure_note "$sc" "$side" "$r")
             if [ "$wall" = - ]; then
-                rss=$(awk -F'\t' -v d="$side" -v r="$r" '$1 == "throughput" && $2 == d && $3 == r && $7 != "-" { print $7 }' "$RESULTS" | sort -g | tail -n 1)
-                echo "| $side | $r | 0/$total | FAILED ($note) | - | - | - | ${rss:--} | - | - |"
+                rss=$(awk -F'\t' -v s="$sc" -v d="$side" -v r="$r" '$1 == s && $2 == d && $3 == r && $7 != "-" { print $7 }' "$RESULTS" | sort -g | tail -n 1)
+                echo "| $side | $r | 0/$total | FAILED ($note) | - | - | - | ${rss:--} | - | - | - |"
                 continue
             fi
+            rss_ratio=$(awk -v b="$base_rss" -v p="$rss" 'BEGIN { if (b == "" || b == 0) print "-"; else printf "%.2f", p / b }')
             rps=$(awk -v n="$r" -v w="$wall" 'BEGIN { printf "%.0f", n / w }')
             if [ "$side" = product ] && [ "$base_wall" != - ]; then
                 ratio=$(awk -v b="$base_wall" -v p="$wall" 'BEGIN { printf "%.2f", b / p }')
@@ -329,17 +374,17 @@ throughput_table() {
             else
                 ratio=-
             fi
-            echo "| $side | $r | $okn/$total${note:+ ($note)} | $wall | $proc | $rps | $own | $rss | $cpu | $ratio |"
+            echo "| $side | $r | $okn/$total${note:+ ($note)} | $wall | $proc | $rps | $own | $rss | $cpu | $ratio | $rss_ratio |"
         done
     done
 }
 
-memory_line() {
-    local small=${SIZES[0]} large=${SIZES[${#SIZES[@]}-1]} side a b
+memory_line() { # scenario
+    local sc=$1 small=${SIZES[0]} large=${SIZES[${#SIZES[@]}-1]} side a b
     [ "$small" != "$large" ] || return 0
     for side in product baseline; do
-        a=$(awk -F'\t' -v d="$side" -v r="$small" '$1 == "throughput" && $2 == d && $3 == r && $10 == "yes" { print $7 }' "$RESULTS" | sort -g | tail -n 1)
-        b=$(awk -F'\t' -v d="$side" -v r="$large" '$1 == "throughput" && $2 == d && $3 == r && $10 == "yes" { print $7 }' "$RESULTS" | sort -g | tail -n 1)
+        a=$(awk -F'\t' -v s="$sc" -v d="$side" -v r="$small" '$1 == s && $2 == d && $3 == r && $10 == "yes" { print $7 }' "$RESULTS" | sort -g | tail -n 1)
+        b=$(awk -F'\t' -v s="$sc" -v d="$side" -v r="$large" '$1 == s && $2 == d && $3 == r && $10 == "yes" { print $7 }' "$RESULTS" | sort -g | tail -n 1)
         if [ -n "$a" ] && [ -n "$b" ]; then
             echo "- peak RSS, $large vs $small records, $side: $b MB / $a MB = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b / a }')x"
         else
@@ -349,10 +394,10 @@ memory_line() {
 }
 
 latency_table() {
-    local ideal side wall proc inflight total okn note setting
+    local ideal side wall proc span inflight idle files total okn note setting
     ideal=$(awk -v b="$LATENCY_BATCHES" -v c="$LATENCY_CONCURRENCY" -v l="$LATENCY_MS" 'BEGIN { printf "%.1f", b / c * l / 1000 }')
-    echo "| side | records (batch size) | calls | calls in flight allowed | wall s (median) | in-file s (median) | ideal s | in-file / ideal | max in flight seen |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| side | files | records (batch size) | calls | calls in flight allowed | wall s (median) | in-file s (median, last file) | calls span s (median) | ideal s | span / ideal | max in flight seen | none in flight between calls (max) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for side in product baseline; do
         total=$(count_runs latency "$side" "$LATENCY_RECORDS" "")
         okn=$(count_runs latency "$side" "$LATENCY_RECORDS" yes)
@@ -360,13 +405,16 @@ latency_table() {
         wall=$(col latency "$side" "$LATENCY_RECORDS" 5 | median)
         proc=$(col latency "$side" "$LATENCY_RECORDS" 6 | grep -v '^-$' | median || true)
         inflight=$(col latency "$side" "$LATENCY_RECORDS" 14 | sed 's|/.*||' | sort -g | tail -n 1)
+        span=$(col latency "$side" "$LATENCY_RECORDS" 18 | grep -v '^-$' | median || true)
+        idle=$(col latency "$side" "$LATENCY_RECORDS" 17 | grep -v '^-$' | sort -g | tail -n 1)
+        [ "$side" = product ] && files=$LATENCY_FILES || files=1
         calls=$(col latency "$side" "$LATENCY_RECORDS" 14 | sed 's|.*/||' | sort -g | tail -n 1)
         [ "$side" = product ] && setting="$LATENCY_CONCURRENCY (SENDER_HTTP_MAX_CONCURRENT_CALLS)" || setting="$LATENCY_CONCURRENCY (--concurrency)"
         if [ "$wall" = - ]; then
-            echo "| $side | $LATENCY_RECORDS ($LATENCY_BATCH_SIZE) | - | $setting | FAILED ($note) | - | $ideal | - | - |"
+            echo "| $side | $files | $LATENCY_RECORDS ($LATENCY_BATCH_SIZE) | - | $setting | FAILED ($note) | - | - | $ideal | - | - | - |"
             continue
         fi
-        echo "| $side | $LATENCY_RECORDS ($LATENCY_BATCH_SIZE) | ${calls:--} | $setting | $wall | $proc | $ideal | $(awk -v p="$proc" -v i="$ideal" 'BEGIN { if (p == "" || p == "-") print "-"; else printf "%.2f", p / i }') | ${inflight:--} |"
+        echo "| $side | $files | $LATENCY_RECORDS ($LATENCY_BATCH_SIZE) | ${calls:--} | $setting | $wall | $proc | ${span:--} | $ideal | $(awk -v p="$span" -v i="$ideal" 'BEGIN { if (p == "" || p == "-") print "-"; else printf "%.2f", p / i }') | ${inflight:--} | ${idle:--} |"
     done
 }
 
@@ -375,6 +423,7 @@ mkdir -p "$WORK/input" "$WORK/runs"
 : >"$RESULTS"
 INVALID_PERCENT=10
 BEGAN=$(now)
+COMMAND="RUNS=$RUNS STANDINS=\"${STANDINS[*]}\" LATENCY_RUNS=$LATENCY_RUNS LATENCY_FILES=$LATENCY_FILES STARTUP_RUNS=$STARTUP_RUNS${PRODUCT_ENV:+ PRODUCT_ENV=\"$PRODUCT_ENV\"} bash bench/run.sh ${SIZES[*]}"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 build
 if PRODUCT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
@@ -389,14 +438,19 @@ for r in "${SIZES[@]}"; do
     f=$WORK/input/senders-$r.csv
     java -cp "$BENCH_CP" org.senderroute.bench.GenerateSenders "$r" "$f" "$INVALID_PERCENT" >&2
     aged "$f"
-    for i in $(seq 1 "$RUNS"); do
-        if [ $((i % 2)) = 1 ]; then
-            run_side throughput product "$f" "$i"
-            run_side throughput baseline "$f" "$i" --concurrency "$BASELINE_CONCURRENCY"
-        else
-            run_side throughput baseline "$f" "$i" --concurrency "$BASELINE_CONCURRENCY"
-            run_side throughput product "$f" "$i"
-        fi
+done
+for standin in "${STANDINS[@]}"; do
+    for r in "${SIZES[@]}"; do
+        f=$WORK/input/senders-$r.csv
+        for i in $(seq 1 "$RUNS"); do
+            if [ $((i % 2)) = 1 ]; then
+                run_side "throughput-$standin" product "$f" "$i"
+                run_side "throughput-$standin" baseline "$f" "$i" --concurrency "$BASELINE_CONCURRENCY"
+            else
+                run_side "throughput-$standin" baseline "$f" "$i" --concurrency "$BASELINE_CONCURRENCY"
+                run_side "throughput-$standin" product "$f" "$i"
+            fi
+        done
     done
 done
 
@@ -406,6 +460,17 @@ if [ "$LATENCY_RUNS" -gt 0 ]; then
     f=$WORK/input/latency-$LATENCY_RECORDS.csv
     java -cp "$BENCH_CP" org.senderroute.bench.GenerateSenders "$LATENCY_RECORDS" "$f" 0 >&2
     aged "$f"
+    # the same records in LATENCY_FILES files (header repeated), dropped together for the module
+    LATENCY_PARTS=()
+    if [ "$LATENCY_FILES" -gt 1 ]; then
+        per=$(( (LATENCY_RECORDS + LATENCY_FILES - 1) / LATENCY_FILES ))
+        rm -f "$WORK/input/latency-$LATENCY_RECORDS-part-"*
+        tail -n +2 "$f" | split -l "$per" -d -a 2 --additional-suffix=.csv --filter="{ head -n 1 '$f'; cat; } >\$FILE" - "$WORK/input/latency-$LATENCY_RECORDS-part-"
+        for part in "$WORK/input/latency-$LATENCY_RECORDS-part-"*.csv; do
+            aged "$part"
+            LATENCY_PARTS+=("$part")
+        done
+    fi
     [ -n "$CONCURRENCY_SETTING" ] || log "NOTE: config/application.properties has no sender.http.max-concurrent-calls: SENDER_HTTP_MAX_CONCURRENT_CALLS has no effect on this build"
     for i in $(seq 1 "$LATENCY_RUNS"); do
         run_side latency product "$f" "$i" SENDER_HTTP_MAX_CONCURRENT_CALLS="$LATENCY_CONCURRENCY" SENDER_BATCH_SIZE="$LATENCY_BATCH_SIZE"
@@ -432,18 +497,27 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GB", $2 / 1048576}' /proc/meminfo), $(java -version 2>&1 | head -n 1);" \
         "load average at start $LOAD_START, at end $LOAD_END. Module: $PRODUCT_STATE${CONCURRENCY_SETTING:+, $CONCURRENCY_SETTING}."
-    echo "Both sides: -Xmx$XMX, one CSV file with 10% invalid records, batches of 5000, the sandbox in its own JVM (restarted for every run)," \
+    echo "Command: \`$COMMAND\`."
+    echo "Both sides: -Xmx$XMX, one CSV file with 10% invalid records, batches of 5000, the Kaleyra stand-in in its own JVM (restarted for every run)," \
         "baseline calls in flight: $BASELINE_CONCURRENCY. Wall = the whole process (JVM start to exit); in-file = the file's own time" \
         "(module: its summary line; baseline: main to end); CPU = user + system time of the measured process (not the sandbox's)." \
         "Medians of the runs that wrote every record; peak RSS = max of those runs."
     [ -z "$PRODUCT_ENV" ] || echo "Extra module environment: \`$PRODUCT_ENV\`."
     echo
-    throughput_table
-    echo
-    memory_line
+    for standin in "${STANDINS[@]}"; do
+        case "$standin" in
+            fast) echo "### Throughput against the fast stand-in (FastStandIn: parses the request, answers MSG106 with an id per entry)" ;;
+            sandbox) echo "### Throughput against the module's Kaleyra sandbox (SandboxServer: validates and registers every sender)" ;;
+        esac
+        echo
+        throughput_table "throughput-$standin"
+        echo
+        memory_line "throughput-$standin"
+        echo
+    done
     if [ "$LATENCY_RUNS" -gt 0 ]; then
         echo
-        echo "### Latency-bound case: sandbox answers every call after $LATENCY_MS ms, $LATENCY_BATCHES calls of $LATENCY_BATCH_SIZE records, 0% invalid"
+        echo "### Latency-bound case: the ${STANDINS[0]} stand-in answers every call after $LATENCY_MS ms, $LATENCY_BATCHES calls of $LATENCY_BATCH_SIZE records, 0% invalid"
         echo
         latency_table
         [ -n "$CONCURRENCY_SETTING" ] || echo "(config/application.properties has no sender.http.max-concurrent-calls: the module ran as built)"

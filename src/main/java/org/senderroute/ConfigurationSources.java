@@ -98,6 +98,13 @@ public final class ConfigurationSources {
                         + ROUTES_DIR_VARIABLE + ") does not exist");
             }
             overrides.setProperty(ROUTES_PATTERN, "file:" + dir.toAbsolutePath() + "/*.yaml");
+        } else {
+            // the jar's routes by name: Camel would read the whole jar through to find them
+            String pattern = value(ROUTES_PATTERN, overrides, null);
+            String files = ClasspathRoutes.expand(pattern, ConfigurationSources.class.getClassLoader());
+            if (files != null && !files.equals(pattern)) {
+                overrides.setProperty(ROUTES_PATTERN, files);
+            }
         }
         return overrides;
     }

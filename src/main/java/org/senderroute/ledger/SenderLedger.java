@@ -2,7 +2,6 @@ package org.senderroute.ledger;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.senderroute.domain.SenderRequest;
@@ -23,9 +22,9 @@ import org.senderroute.domain.SenderRequest;
  */
 public interface SenderLedger {
 
-    /** The key the ledger uses for a sender: upper-case sender, lower-case ISO code. */
+    /** The key the ledger uses for a sender: upper-case sender, lower-case ISO code ({@link SenderRequest#senderKey}). */
     static String key(SenderRequest r) {
-        return r.sender().toUpperCase(Locale.ROOT) + "|" + r.isoCode().toLowerCase(Locale.ROOT);
+        return r.senderKey();
     }
 
     /**

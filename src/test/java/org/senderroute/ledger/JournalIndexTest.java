@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The index of the journal: latest offset per sender, right even when two senders share a fingerprint. */
 class JournalIndexTest {
@@ -50,6 +51,17 @@ class JournalIndexTest {
         assertThat(index.find(42L, at -> "ALPHA1".equals(whoIsAt.get(at)))).isEqualTo(200);
         assertThat(index.find(42L, at -> "BRAVO2".equals(whoIsAt.get(at)))).isEqualTo(100);
         assertThat(index.find(42L, at -> "CHARLY".equals(whoIsAt.get(at)))).isEqualTo(-1);
+    }
+
+    @Test
+    void anOffsetPastWhatASlotHoldsIsRefusedNotWrapped() {
+        JournalIndex index = new JournalIndex(dir);
+        index.put(7L, JournalIndex.MAX_OFFSET, at -> false);
+        assertThat(index.find(7L, at -> true)).isEqualTo(JournalIndex.MAX_OFFSET);
+        assertThatThrownBy(() -> index.put(8L, JournalIndex.MAX_OFFSET + 1, at -> false))
+                .isInstanceOf(LedgerException.class).hasMessageContaining("larger than its index");
+        assertThat(index.find(8L, at -> true)).isEqualTo(-1);
+        index.close();
     }
 
     private static void put(JournalIndex index, Map<Long, String> whoIsAt, long fingerprint, long offset, String sender) {
