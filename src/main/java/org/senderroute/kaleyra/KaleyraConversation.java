@@ -109,17 +109,19 @@ public final class KaleyraConversation {
         if (!ownership.busy().isEmpty()) {
             free = new ArrayList<>(senders.size());
             for (SenderRequest r : senders) {
-                String holder = ownership.busy().get(SenderLedger.key(r));
+                String key = SenderLedger.key(r);
+                String holder = ownership.busy().get(key);
                 if (holder == null) {
                     free.add(r);
-                    deferred.remove(SenderLedger.key(r));
+                    deferred.remove(key);
                 } else {
-                    deferred.put(SenderLedger.key(r), r);
-                    holders.put(SenderLedger.key(r), holder);
+                    deferred.put(key, r);
+                    holders.put(key, holder);
                 }
             }
         } else {
-            senders.forEach(r -> deferred.remove(SenderLedger.key(r)));
+            // the senders asked for are the batch's first (nothing waits yet) or every one that waited: none waits now
+            deferred.clear();
         }
         if (!ownership.busy().isEmpty() || !ownership.takenOver().isEmpty()) {
             try (var file = MDC.putCloseable("senderFile", run.inputName());
