@@ -24,6 +24,9 @@
 #                           file should overlap the next file's; the fast stand-in counts the times none was in flight)
 #   STARTUP_RUNS=3          runs of the start-up measurement (0 skips it)
 #   PRODUCT_ENV="K=V ..."   extra environment for every module run (e.g. SENDER_HTTP_MAX_REQUESTS_PER_SECOND=1000)
+#   PRODUCT_LAUNCH=launcher how the module is started: launcher = target/kaleyra-sender-route (the launcher the build puts
+#                           beside the jar: the class archive, the serial GC; JAVA_OPTS=-Xmx$XMX), jar = java -Xmx$XMX -jar
+#   BASELINE_JAVA_OPTS=     extra JVM options of the baseline (e.g. -XX:+UseSerialGC, to give it the launcher's collector)
 #   RUN_TIMEOUT=300         seconds before a measured run is killed (a run that logs OutOfMemoryError is killed at once);
 #                           after a timeout or an OutOfMemoryError the other runs of that side and size are skipped
 #   SKIP_BUILD=1            reuse target/ and bench/target/ as they are
@@ -37,6 +40,8 @@ RUNS=${RUNS:-3}
 read -r -a STANDINS <<<"${STANDINS:-fast sandbox}"
 LATENCY_FILES=${LATENCY_FILES:-2}
 XMX=${XMX:-256m}
+PRODUCT_LAUNCH=${PRODUCT_LAUNCH:-launcher}
+BASELINE_JAVA_OPTS=${BASELINE_JAVA_OPTS:-}
 BASELINE_CONCURRENCY=${BASELINE_CONCURRENCY:-1}
 LATENCY_RUNS=${LATENCY_RUNS:-3}
 LATENCY_MS=${LATENCY_MS:-200}
@@ -52,6 +57,7 @@ SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(100000 1000000)
 
 PRODUCT_JAR=$ROOT/target/kaleyra-sender-route.jar
+PRODUCT_LAUNCHER=$ROOT/target/kaleyra-sender-route
 BENCH_JAR=$BENCH_DIR/target/kaleyra-sender-route-bench.jar
 BENCH_CP="$BENCH_JAR:$BENCH_DIR/target/lib/*"
 SANDBOX_CP="$BENCH_JAR:$PRODUCT_JAR"
@@ -92,7 +98,7 @@ fi
 
 # ---------------------------------------------------------------------------------------------- build
 build() {
-    if [ "$SKIP_BUILD" = 1 ] && [ -f "$PRODUCT_JAR" ] && [ -f "$BENCH_JAR" ]; then
+    if [ "$SKIP_BUILD" = 1 ] && [ -f "$PRODUCT_JAR" ] && [ -x "$PRODUCT_LAUNCHER" ] && [ -f "$BENCH_JAR" ]; then
         return
     fi
     log "building the module (mvn install -DskipTests: the bench compiles against its installed jar)"
@@ -246,10 +252,11 @@ run_side() {
         mapfile -t envs < <(product_env "$d")
         # shellcheck disable=SC2206
         local extra=($PRODUCT_ENV "$@")
-        measure "$d" env "${envs[@]}" "${extra[@]}" java -Xmx"$XMX" -jar "$PRODUCT_JAR" --once
+        measure "$d" env "${envs[@]}" "${extra[@]}" "${PRODUCT_COMMAND[@]}" --once
         processing=$(sed -n 's/.*\[csv\]: [0-9]* records, .* \([0-9.]*\) s\(;.*\)\{0,1\}$/\1/p' "$d/out.log" | tail -n 1)
     else
-        measure "$d" java -Xmx"$XMX" -cp "$BENCH_CP" org.senderroute.bench.PlainJavaBaseline --input "$input" \
+        # shellcheck disable=SC2086
+        measure "$d" java -Xmx"$XMX" $BASELINE_JAVA_OPTS -cp "$BENCH_CP" org.senderroute.bench.PlainJavaBaseline --input "$input" \
             --success-dir "$d/out/success" --failure-dir "$d/out/failure" --url "$SANDBOX_URL" --sid "$SID" \
             --api-key "$API_KEY" "$@"
         processing=$(sed -n 's/^BASELINE .* seconds=\([0-9.]*\)$/\1/p' "$d/out.log" | tail -n 1)
@@ -313,7 +320,7 @@ startup_run() { # run -> STARTUP_MS, CAMEL_SAYS, EXIT_S
         if [ -z "$ready" ] && [[ $line == *"Apache Camel"*"started in"* ]]; then
             ready=$(now)
         fi
-    done < <(cd "$ROOT" && exec timeout -k 5 60 env "${envs[@]}" "${extra[@]}" java -Xmx"$XMX" -jar "$PRODUCT_JAR" --once 2>&1)
+    done < <(cd "$ROOT" && exec timeout -k 5 60 env "${envs[@]}" "${extra[@]}" "${PRODUCT_COMMAND[@]}" --once 2>&1)
     EXIT_S=$(elapsed "$t0" "$(now)")
     if [ -n "$ready" ]; then
         STARTUP_MS=$(awk -v a="$t0" -v b="$ready" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
@@ -419,11 +426,16 @@ latency_table() {
 }
 
 # ---------------------------------------------------------------------------------------------- main
+case "$PRODUCT_LAUNCH" in
+    launcher) PRODUCT_COMMAND=(env "JAVA_OPTS=-Xmx$XMX" "$PRODUCT_LAUNCHER") ;;
+    jar) PRODUCT_COMMAND=(java -Xmx"$XMX" -jar "$PRODUCT_JAR") ;;
+    *) die "PRODUCT_LAUNCH: launcher or jar, not '$PRODUCT_LAUNCH'" ;;
+esac
 mkdir -p "$WORK/input" "$WORK/runs"
 : >"$RESULTS"
 INVALID_PERCENT=10
 BEGAN=$(now)
-COMMAND="RUNS=$RUNS STANDINS=\"${STANDINS[*]}\" LATENCY_RUNS=$LATENCY_RUNS LATENCY_FILES=$LATENCY_FILES STARTUP_RUNS=$STARTUP_RUNS${PRODUCT_ENV:+ PRODUCT_ENV=\"$PRODUCT_ENV\"} bash bench/run.sh ${SIZES[*]}"
+COMMAND="RUNS=$RUNS STANDINS=\"${STANDINS[*]}\" LATENCY_RUNS=$LATENCY_RUNS LATENCY_FILES=$LATENCY_FILES STARTUP_RUNS=$STARTUP_RUNS PRODUCT_LAUNCH=$PRODUCT_LAUNCH${BASELINE_JAVA_OPTS:+ BASELINE_JAVA_OPTS=\"$BASELINE_JAVA_OPTS\"}${PRODUCT_ENV:+ PRODUCT_ENV=\"$PRODUCT_ENV\"} bash bench/run.sh ${SIZES[*]}"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 build
 if PRODUCT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
@@ -502,6 +514,11 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
         "baseline calls in flight: $BASELINE_CONCURRENCY. Wall = the whole process (JVM start to exit); in-file = the file's own time" \
         "(module: its summary line; baseline: main to end); CPU = user + system time of the measured process (not the sandbox's)." \
         "Medians of the runs that wrote every record; peak RSS = max of those runs."
+    case "$PRODUCT_LAUNCH" in
+        launcher) echo "Module started by its launcher: \`JAVA_OPTS=-Xmx$XMX target/kaleyra-sender-route --once\` (class archive, serial GC)." ;;
+        jar) echo "Module started as \`java -Xmx$XMX -jar target/kaleyra-sender-route.jar --once\` (no class archive, the JVM's default GC)." ;;
+    esac
+    echo "Baseline: \`java -Xmx$XMX${BASELINE_JAVA_OPTS:+ $BASELINE_JAVA_OPTS} PlainJavaBaseline\`${BASELINE_JAVA_OPTS:-, the JVM's default GC (G1 here)}."
     [ -z "$PRODUCT_ENV" ] || echo "Extra module environment: \`$PRODUCT_ENV\`."
     echo
     for standin in "${STANDINS[@]}"; do
