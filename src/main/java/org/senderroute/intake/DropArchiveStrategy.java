@@ -123,6 +123,11 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
                 return false;
             }
             exchange.setProperty(PLACE, Boolean.TRUE);
+            if (endpoint.getCamelContext().isStopping() || endpoint.getCamelContext().isStopped()) {
+                // the place came free because a stop interrupted the file before: this one is left for the next start
+                freePlace(exchange);
+                return false;
+            }
         }
         boolean begun = false;
         try {
