@@ -20,6 +20,7 @@ import org.senderroute.domain.RunVerdict;
 import org.senderroute.dryrun.DryRun;
 import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.intake.DropEntryFilter;
+import org.senderroute.intake.FilesInFlight;
 import org.senderroute.intake.IntakeDrain;
 import org.senderroute.intake.KameletIntake;
 import org.senderroute.kaleyra.AccountCallRate;
@@ -52,6 +53,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
 
     /** The thread pool profile the split of routes/20 refers to as its executorService. */
     static final String CALL_POOL = "kaleyraCallPool";
+    /** The thread pool profile the threads step of routes/10 refers to: the threads the inbox's files run on. */
+    static final String FILE_POOL = "inboxFilePool";
 
     private static final Logger LOG = LoggerFactory.getLogger(SenderRouteConfiguration.class);
 
@@ -110,6 +113,8 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         settings.integer("sender.http.max-requests-per-second", 1, 100_000);
 
         context.getExecutorServiceManager().registerThreadPoolProfile(callPool(concurrentCalls));
+        FilesInFlight filesInFlight = new FilesInFlight(settings.integer("sender.inbox.files-in-flight", 1, 16));
+        context.getExecutorServiceManager().registerThreadPoolProfile(filePool(filesInFlight.places()));
         registry.bind("callSlots", new CallSlots(concurrentCalls));
         registry.bind("kaleyraAccounts", accounts);
         SenderMetrics metrics = new SenderMetrics(context, instance);
@@ -136,7 +141,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("dryRun", new DryRun(validator, batchSize, accounts, senderLedger, settings.inbox(),
                 Integer.parseInt(settings.get(AccountSettings.INBOX_MAX_DEPTH, "1").trim())));
         registry.bind("dropArchive", new DropArchiveStrategy<>(Clock.systemUTC(), ledgers.claims(),
-                ledgers.availability()));
+                ledgers.availability(), filesInFlight));
         registry.bind("kaleyraCallBounds", callBounds);
         registry.bind("callRate", new AccountCallRate(ledgers.rate()));
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics,
@@ -149,6 +154,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
                 + withoutQuery(settings.get("sender.output.failure", ""));
         IntakeDrain drain = new IntakeDrain(intakes, outputs);
         drain.totals(() -> fileRuns.totals().toString());
+        drain.watch(filesInFlight);
         registry.bind("intakeDrain", drain);
         registry.bind("kaleyraCredentialsHealth", new KaleyraHealth(accounts::refusal));
         registry.bind("inboxWritableHealth", new InboxHealth(settings.inbox()));
@@ -173,6 +179,18 @@ public class SenderRouteConfiguration implements CamelConfiguration {
      */
     static ThreadPoolProfile callPool(int size) {
         return new ThreadPoolProfileBuilder(CALL_POOL).poolSize(size).maxPoolSize(size).maxQueueSize(size)
+                .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(false)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
+    }
+
+    /**
+     * The threads the files of the inbox are processed on, {@code sender.inbox.files-in-flight} of them (the threads
+     * step of routes/10 names this profile). A file takes its place among the files in flight before it is taken
+     * ({@link FilesInFlight}), so no more files than threads are ever handed over: the queue only bridges the moment
+     * between a file's place being freed and its thread being free.
+     */
+    static ThreadPoolProfile filePool(int size) {
+        return new ThreadPoolProfileBuilder(FILE_POOL).poolSize(size).maxPoolSize(size).maxQueueSize(size)
                 .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(false)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
     }

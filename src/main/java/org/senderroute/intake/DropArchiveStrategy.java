@@ -59,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * claims it ({@link FileClaims}, keyed by the drop and the file's name in it); a file another instance has claimed is
  * left alone this poll. The claim is held until the file has been moved (or left), and released then.
  * <p>
+ * A file of the directory drop first waits for a place among the files in flight ({@link FilesInFlight}): its route
+ * hands it over to another thread, and the drop's consumer goes on to the next file while it is processed. The
+ * claim, the move and Camel's in-progress record (a file in progress is never taken twice) belong to the file's own
+ * exchange, whichever thread completes it; its place is free once it has been moved.
+ * <p>
  * While the ledger's database does not answer ({@link LedgerAvailability}), no file is taken: each stays in the drop
  * untouched, and polling goes on quietly until the database answers.
  */
@@ -68,12 +73,15 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
 
     /** The exchange property holding the file's claim until its exchange is over. */
     public static final String CLAIM = "senderRouteFileClaim";
+    /** The exchange property saying the file holds one of the places of {@link FilesInFlight} until its exchange is over. */
+    static final String PLACE = "senderRouteFilePlace";
     /** The exchange property saying why the file is left in its drop for want of the ledger's database. */
     static final String LEDGER_UNAVAILABLE = "senderLedgerUnavailable";
 
     private final Clock clock;
     private final FileClaims claims;
     private final LedgerAvailability ledger;
+    private final FilesInFlight filesInFlight;
     private final Map<GenericFileEndpoint<T>, GenericFileProcessStrategy<T>> camel = new ConcurrentHashMap<>();
 
     /** An instance that watches its drops alone. */
@@ -88,9 +96,18 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
 
     /** An instance that takes a file only once it has claimed it, and only while its ledger's database answers. */
     public DropArchiveStrategy(Clock clock, FileClaims claims, LedgerAvailability ledger) {
+        this(clock, claims, ledger, FilesInFlight.unbounded());
+    }
+
+    /**
+     * As above, and a file of the directory drop is taken only once it has a place among the files in flight: the
+     * drop's consumer waits for one (files of the SFTP drop are taken one at a time by their route and hold none).
+     */
+    public DropArchiveStrategy(Clock clock, FileClaims claims, LedgerAvailability ledger, FilesInFlight filesInFlight) {
         this.clock = clock;
         this.claims = claims;
         this.ledger = ledger;
+        this.filesInFlight = filesInFlight;
     }
 
     @Override
@@ -101,6 +118,30 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
     @Override
     public boolean begin(GenericFileOperations<T> operations, GenericFileEndpoint<T> endpoint, Exchange exchange,
             GenericFile<T> file) throws Exception {
+        if (endpoint instanceof FileEndpoint) {
+            if (!filesInFlight.take()) {
+                return false;
+            }
+            exchange.setProperty(PLACE, Boolean.TRUE);
+            if (endpoint.getCamelContext().isStopping() || endpoint.getCamelContext().isStopped()) {
+                // the place came free because a stop interrupted the file before: this one is left for the next start
+                freePlace(exchange);
+                return false;
+            }
+        }
+        boolean begun = false;
+        try {
+            begun = claimAndBegin(operations, endpoint, exchange, file);
+        } finally {
+            if (!begun) {
+                freePlace(exchange);
+            }
+        }
+        return begun;
+    }
+
+    private boolean claimAndBegin(GenericFileOperations<T> operations, GenericFileEndpoint<T> endpoint,
+            Exchange exchange, GenericFile<T> file) throws Exception {
         String key = fileKey(endpoint, file);
         if (ledger.unavailable() != null) {
             LOG.debug("{}: left in the drop while the ledger database does not answer", key);
@@ -224,11 +265,22 @@ public final class DropArchiveStrategy<T> implements GenericFileProcessStrategy<
         return drop + "|" + file.getRelativeFilePath().replace(File.separatorChar, '/');
     }
 
-    private static void release(Exchange exchange) {
-        FileClaims.Claim claim = exchange.getProperty(CLAIM, FileClaims.Claim.class);
-        if (claim != null) {
-            exchange.removeProperty(CLAIM);
-            claim.close();
+    /** The file's exchange is over (it has been moved, or left in its drop): its claim and its place are free. */
+    private void release(Exchange exchange) {
+        try {
+            FileClaims.Claim claim = exchange.getProperty(CLAIM, FileClaims.Claim.class);
+            if (claim != null) {
+                exchange.removeProperty(CLAIM);
+                claim.close();
+            }
+        } finally {
+            freePlace(exchange);
+        }
+    }
+
+    private void freePlace(Exchange exchange) {
+        if (exchange.removeProperty(PLACE) != null) {
+            filesInFlight.over();
         }
     }
 

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * For {@code --once}: each intake route reports here when a poll finds nothing left to take; once every
- * configured intake has done so, the run is complete and the callback (stop the application) runs once.
+ * configured intake has done so and no file of the directory drop is in flight any more (its last files are
+ * processed on other threads, {@link FilesInFlight}), the run is complete and the callback (stop the application)
+ * runs once.
  */
 public final class IntakeDrain {
 
@@ -36,6 +38,13 @@ public final class IntakeDrain {
     }
 
     private volatile Supplier<String> totals = () -> "";
+    private volatile FilesInFlight filesInFlight = FilesInFlight.unbounded();
+
+    /** The files of the directory drop in flight: the run is complete only once none is. */
+    public void watch(FilesInFlight files) {
+        this.filesInFlight = files;
+        files.whenIdle(this::lastFileOver);
+    }
 
     /** What the last line of a --once run sums up. */
     public void totals(Supplier<String> totals) {
@@ -51,11 +60,18 @@ public final class IntakeDrain {
         if (drained.add(intake)) {
             LOG.info("Intake '{}' has no more files", intake);
         }
-        synchronized (this) {
-            if (!done && drained.containsAll(expected)) {
-                done = true;
-                fireWhenReady();
-            }
+        complete();
+    }
+
+    /** The last file in flight is over: the run is complete if every intake had reported it had no more files. */
+    private void lastFileOver() {
+        complete();
+    }
+
+    private synchronized void complete() {
+        if (!done && drained.containsAll(expected) && filesInFlight.idle()) {
+            done = true;
+            fireWhenReady();
         }
     }
 

@@ -102,6 +102,8 @@ public final class KaleyraConversation {
     /** Owns these senders and returns those to send; the busy ones wait in {@link #deferred}. */
     private List<SenderRequest> owned(List<SenderRequest> senders) {
         SenderOwnership ownership = ledger.own(account.sid(), senders);
+        // the batch's wait is told once, when it starts waiting, not at each look at the ledger while it waits
+        boolean waitingAlready = !deferred.isEmpty();
         if (ownership.id() != 0) {
             ownerships.add(ownership.id());
         }
@@ -123,10 +125,10 @@ public final class KaleyraConversation {
             // the senders asked for are the batch's first (nothing waits yet) or every one that waited: none waits now
             deferred.clear();
         }
-        if (!ownership.busy().isEmpty() || !ownership.takenOver().isEmpty()) {
+        if (!ownership.busy().isEmpty() && !waitingAlready || !ownership.takenOver().isEmpty()) {
             try (var file = MDC.putCloseable("senderFile", run.inputName());
                     var number = MDC.putCloseable("senderBatch", Integer.toString(batch.number()))) {
-                LOG.info("{} batch {}: {} senders wait for another instance that is sending them ({}); {} taken over"
+                LOG.info("{} batch {}: {} senders wait for the batch that is sending them (instance {}); {} taken over"
                         + " from a batch whose outcome is unknown ({})", run.inputName(), batch.number(),
                         ownership.busy().size(), names(ownership.busy()), ownership.takenOver().size(),
                         names(ownership.takenOver()));

@@ -41,6 +41,8 @@ public final class JournalSenderLedger extends ServiceSupport implements SenderL
     /** Calls recorded as started and not settled: those of this run in flight, and those an earlier run left. */
     private final Set<Long> openCalls = ConcurrentHashMap.newKeySet();
     private final UnresolvedSenders unresolved = new UnresolvedSenders();
+    /** Which batch sends each sender now: two files in flight may carry the same one. */
+    private final LocalSenderOwners owners = new LocalSenderOwners();
     /** While the journal is read: where each call not settled (yet) starts. */
     private Map<Long, Long> pendingAt = new HashMap<>();
     private long nextCall = 1;
@@ -236,6 +238,21 @@ public final class JournalSenderLedger extends ServiceSupport implements SenderL
             JournalLine there = journal.readLine(o);
             return there != null && there.isAbout(account, key);
         });
+    }
+
+    /**
+     * Makes the batch the owner of those senders no other batch of this instance is sending; the others are busy
+     * until that batch is over ({@link LocalSenderOwners}). Only this instance writes the journal.
+     */
+    @Override
+    public SenderOwnership own(String account, Collection<SenderRequest> senders) {
+        return owners.own(account, senders);
+    }
+
+    /** The batch is over: its outcomes are in the journal already (each line is written as it comes). */
+    @Override
+    public void disown(long ownership, boolean settled) {
+        owners.disown(ownership, settled);
     }
 
     /** Each line is written as it comes: nothing waits in memory. */

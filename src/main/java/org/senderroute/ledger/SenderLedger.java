@@ -59,7 +59,8 @@ public interface SenderLedger {
 
     /**
      * Makes this instance's batch the owner of these senders before any of them is sent, so that no two instances
-     * sharing the ledger send a sender at once. A ledger of one instance owns them all at once.
+     * sharing the ledger, nor two batches of one instance (two files in flight), send a sender at once. The default,
+     * for a ledger with no other batch to wait for, owns them all at once.
      */
     default SenderOwnership own(String account, Collection<SenderRequest> senders) {
         return SenderOwnership.all();

@@ -165,6 +165,11 @@ public final class KaleyraSandbox implements AutoCloseable {
         return handler.postArrivalNanos();
     }
 
+    /** Every POST served, in the order of their answers, placed on one count of arrivals and answers. */
+    public List<SandboxCall> calls() {
+        return handler.calls();
+    }
+
     /** The largest number of POSTs that were being served at the same time. */
     public int maxConcurrentPosts() {
         return handler.maxConcurrentPosts();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,6 +49,9 @@ final class SandboxHandler implements HttpHandler {
     private final AtomicInteger maxPostsInFlight = new AtomicInteger();
     private final List<Integer> requestSizes = new ArrayList<>();
     private final List<Long> postArrivals = new ArrayList<>();
+    /** Arrivals and answers of POSTs, numbered as they happen. */
+    private final AtomicLong events = new AtomicLong();
+    private final List<SandboxCall> calls = new ArrayList<>();
 
     SandboxHandler(SandboxSettings settings, SandboxFaults faults, SenderRegistry registry) {
         this.settings = settings;
@@ -76,9 +80,16 @@ final class SandboxHandler implements HttpHandler {
         }
     }
 
+    List<SandboxCall> calls() {
+        synchronized (requestSizes) {
+            return List.copyOf(calls);
+        }
+    }
+
     /** Forgets the calls counted so far. */
     void forgetCalls() {
         synchronized (requestSizes) {
+            calls.clear();
             requestSizes.clear();
             postArrivals.clear();
             postCalls.set(0);
@@ -91,14 +102,17 @@ final class SandboxHandler implements HttpHandler {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         boolean post = "POST".equals(method);
+        long arrived = 0;
+        String[] firstSender = {""};
         if (post) {
             synchronized (requestSizes) {
                 postArrivals.add(System.nanoTime());
+                arrived = events.incrementAndGet();
             }
             maxPostsInFlight.accumulateAndGet(postsInFlight.incrementAndGet(), Math::max);
         }
         try {
-            handle(exchange, method, path);
+            handle(exchange, method, path, firstSender);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.debug("Kaleyra sandbox {} {} abandoned: stopping", method, path);
@@ -114,12 +128,17 @@ final class SandboxHandler implements HttpHandler {
         } finally {
             if (post) {
                 postsInFlight.decrementAndGet();
+                synchronized (requestSizes) {
+                    calls.add(new SandboxCall(firstSender[0], arrived, events.incrementAndGet()));
+                }
             }
             exchange.close();
         }
     }
 
-    private void handle(HttpExchange exchange, String method, String path) throws IOException, InterruptedException {
+    /** @param firstSender receives the first sender of a POST's data */
+    private void handle(HttpExchange exchange, String method, String path, String[] firstSender)
+            throws IOException, InterruptedException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         boolean post = "POST".equals(method);
         if (post) {
@@ -139,6 +158,9 @@ final class SandboxHandler implements HttpHandler {
 
         CreateCallBody request = CreateCallBody.parse(mapper, body);
         int size = request.readable() ? request.data().size() : -1;
+        if (request.readable() && size > 0) {
+            firstSender[0] = request.data().get(0).path("sender").asText("");
+        }
         if (request.readable()) {
             synchronized (requestSizes) {
                 requestSizes.add(size);

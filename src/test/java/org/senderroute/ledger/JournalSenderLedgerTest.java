@@ -56,6 +56,34 @@ class JournalSenderLedgerTest {
         }
     }
 
+    /** Two files in flight carrying the same sender: one batch owns it at a time, in this one instance. */
+    @Test
+    void aSenderIsOwnedByOneBatchAtATimeAndTakenOverWhenItsOutcomeStayedUnknown() throws Exception {
+        SenderRequest alpha = sender("ALPHAA", "in");
+        SenderRequest bravo = sender("BRAVOO", "in");
+        try (JournalSenderLedger ledger = JournalSenderLedger.open(dir.resolve("senders.journal"), false)) {
+            SenderOwnership first = ledger.own(SID, List.of(alpha));
+            assertThat(first.id()).isNotZero();
+            assertThat(first.busy()).isEmpty();
+
+            SenderOwnership second = ledger.own(SID, List.of(alpha, bravo));
+            assertThat(second.busy()).containsOnlyKeys("ALPHAA|in");
+            assertThat(second.takenOver()).isEmpty();
+            assertThat(ledger.own("OTHERSID", List.of(alpha)).busy()).as("another account's senders are its own").isEmpty();
+
+            // the first batch ends with its outcome unknown: the next owner takes the sender over, once
+            ledger.disown(first.id(), false);
+            SenderOwnership third = ledger.own(SID, List.of(alpha));
+            assertThat(third.busy()).isEmpty();
+            assertThat(third.takenOver()).containsOnlyKeys("ALPHAA|in");
+            ledger.disown(third.id(), true);
+            assertThat(ledger.own(SID, List.of(alpha)).takenOver()).isEmpty();
+            // bravo stays with the second batch until it is over
+            assertThat(ledger.own(SID, List.of(bravo)).busy()).containsOnlyKeys("BRAVOO|in");
+            ledger.disown(second.id(), true);
+        }
+    }
+
     @Test
     void rejectedReasonsKeepTheirText() throws Exception {
         SenderRequest alpha = sender("ALPHAA", "in");
