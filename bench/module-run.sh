@@ -79,7 +79,7 @@ INFILE=$(sed -n 's/.*\[csv\]: [0-9]* records, .* \([0-9.]*\) s\(;.*\)\{0,1\}$/\1
 SPAN=$(awk '/^SANDBOX_INFLIGHT /{for (i = 2; i <= NF; i++) if ($i ~ /^span=/) { sub("span=", "", $i); print $i }}' "$D/standin.log")
 ROWS=$(cat "$D"/out/success/*.csv 2>/dev/null | wc -l)
 JIT=$(awk '/Total compilation time/{t = $5} /C1 Compile Time:/{c1 = $4} /C2 Compile Time:/{c2 = $4}
-    /^  C2 \{speed/{for (i = 1; i <= NF; i++) if ($i == "methods;") m = $(i - 1)}
+    /^  C2 \{speed/{for (i = 1; i <= NF; i++) if ($i == "methods;" && m == "") m = $(i - 1)}
     END { if (t != "") printf " compile=%ss C1=%ss C2=%ss C2-methods=%s", t, c1, c2, m }' "$D/out.log")
 rm -rf "$D/inbox" "$D/out" "$D/staging" "$D/ledger"
 echo "$TAG $CASE exit=$RC cpu=${CPU}s wall=${WALL}s in-file=${INFILE:--}s span=${SPAN:--}s rows=$ROWS$JIT load=$(cut -d' ' -f1 /proc/loadavg)"
