@@ -12,9 +12,10 @@ import org.apache.camel.support.ExpressionAdapter;
 /**
  * What the call routes ask of a batch's exchange on every call, as predicates and expressions bound by name and read
  * with Camel's {@code ref} language: the classes of Kaleyra's reply the content-based router tells apart, the loop's
- * questions to the batch's conversation, and where the call goes with which key. A Simple expression that calls a method ({@code ${body.status}}) copies the exchange,
- * looks the method up by reflection and may introspect the object's class again on each evaluation; that per-call
- * work is also code the JIT compiler ends up compiling. These are plain method calls.
+ * questions to the batch's conversation, and where the call goes with which key. A Simple expression that calls a
+ * method ({@code ${body.status}}) copies the exchange, looks the method up by reflection and may introspect the
+ * object's class again on each evaluation; that per-call work is also code the JIT compiler ends up compiling.
+ * These are plain method calls, looked up once when the routes start.
  */
 public final class KaleyraCallRouting {
 
@@ -97,7 +98,8 @@ public final class KaleyraCallRouting {
         return new ExpressionAdapter() {
             @Override
             public Object evaluate(Exchange exchange) {
-                KaleyraAccount account = exchange.getProperty(KaleyraConversations.ACCOUNT_PROPERTY, KaleyraAccount.class);
+                KaleyraAccount account = exchange.getProperty(KaleyraConversations.ACCOUNT_PROPERTY,
+                        KaleyraAccount.class);
                 if (account == null) {
                     throw new IllegalStateException("no Kaleyra account on this batch's exchange");
                 }
