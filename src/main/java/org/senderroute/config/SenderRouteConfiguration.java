@@ -29,6 +29,7 @@ import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.CredentialsEnricher;
 import org.senderroute.kaleyra.KaleyraAccounts;
 import org.senderroute.kaleyra.KaleyraConversations;
+import org.senderroute.kaleyra.KaleyraCallRouting;
 import org.senderroute.kaleyra.KaleyraReplies;
 import org.senderroute.kaleyra.KaleyraReplyParser;
 import org.senderroute.kaleyra.RetryPolicy;
@@ -147,6 +148,7 @@ public class SenderRouteConfiguration implements CamelConfiguration {
         registry.bind("kaleyraConversations", new KaleyraConversations(retry, verdict, senderLedger, metrics,
                 ownerWait));
         registry.bind("kaleyraReplies", new KaleyraReplies());
+        KaleyraCallRouting.bindTo(registry);
         settings.flag("sender.output.report");
         registry.bind("fileReport", new FileReport());
         registry.bind("kameletIntake", new KameletIntake(settings.workDir().resolve("kamelet")));

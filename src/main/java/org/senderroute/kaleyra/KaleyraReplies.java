@@ -6,9 +6,10 @@ import org.apache.camel.ExchangeProperty;
 
 /**
  * What the call routes ask of a batch's conversation: the actions of the content-based router that classifies
- * Kaleyra's replies (each branch settles the records of the current request), and the loop's questions. The routes
- * call this singleton bean rather than evaluating expressions on the conversation itself, because Camel caches
- * the objects that simple expressions call methods on, which would keep every batch's records in memory.
+ * Kaleyra's replies (each branch settles the records of the current request); the loop's questions are
+ * {@link KaleyraCallRouting}'s. The routes call this singleton bean rather than evaluating expressions on the
+ * conversation itself, because Camel caches the objects that simple expressions call methods on, which would keep
+ * every batch's records in memory.
  */
 public final class KaleyraReplies {
 
@@ -64,26 +65,6 @@ public final class KaleyraReplies {
         if (c != null) {
             c.abandoned();
         }
-    }
-
-    /** Whether the batch needs another call. */
-    public boolean isOpen(@ExchangeProperty(CONVERSATION) KaleyraConversation c) {
-        return c.isOpen();
-    }
-
-    /** Whether the account's credentials were refused already, so that no call may be made. */
-    public boolean isCredentialsRefused(@ExchangeProperty(CONVERSATION) KaleyraConversation c) {
-        return c.isCredentialsRefused();
-    }
-
-    /** Whether an earlier batch of the same file gave up on an unavailable API. */
-    public boolean isApiGivenUp(@ExchangeProperty(CONVERSATION) KaleyraConversation c) {
-        return c.isApiGivenUp();
-    }
-
-    /** How long to wait before the next call: 0 unless a retry is due. */
-    public long backoffMillis(@ExchangeProperty(CONVERSATION) KaleyraConversation c) {
-        return c.getBackoffMillis();
     }
 
     /** The JSON body of the next request. */

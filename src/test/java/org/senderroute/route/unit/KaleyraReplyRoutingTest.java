@@ -28,6 +28,7 @@ import org.senderroute.intake.DropArchiveStrategy;
 import org.senderroute.kaleyra.AccountCallRate;
 import org.senderroute.kaleyra.CallSlots;
 import org.senderroute.kaleyra.KaleyraAccount;
+import org.senderroute.kaleyra.KaleyraCallRouting;
 import org.senderroute.kaleyra.KaleyraReply;
 import org.senderroute.kaleyra.KaleyraReplyParser;
 import org.senderroute.ledger.CallRate;
@@ -161,6 +162,7 @@ class KaleyraReplyRoutingTest {
         public void configure(CamelContext context) {
             context.getRegistry().bind("kaleyraReplies", new RecordingReplies());
             context.getRegistry().bind("kaleyraReplyParser", new KaleyraReplyParser());
+            KaleyraCallRouting.bindTo(context.getRegistry());
             context.getRegistry().bind("callSlots", new CallSlots(1));
             context.getRegistry().bind("callRate", new AccountCallRate(CallRate.perInstance()));
             context.getRegistry().bind("runVerdict", new RunVerdict());
