@@ -515,10 +515,14 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
         "(module: its summary line; baseline: main to end); CPU = user + system time of the measured process (not the sandbox's)." \
         "Medians of the runs that wrote every record; peak RSS = max of those runs."
     case "$PRODUCT_LAUNCH" in
-        launcher) echo "Module started by its launcher: \`JAVA_OPTS=-Xmx$XMX target/kaleyra-sender-route --once\` (class archive, serial GC)." ;;
+        launcher) echo "Module started by its launcher: \`JAVA_OPTS=-Xmx$XMX target/kaleyra-sender-route --once\` (class archive, serial GC, C2 thresholds)." ;;
         jar) echo "Module started as \`java -Xmx$XMX -jar target/kaleyra-sender-route.jar --once\` (no class archive, the JVM's default GC)." ;;
     esac
-    echo "Baseline: \`java -Xmx$XMX${BASELINE_JAVA_OPTS:+ $BASELINE_JAVA_OPTS} PlainJavaBaseline\`${BASELINE_JAVA_OPTS:-, the JVM's default GC (G1 here)}."
+    if [ -n "$BASELINE_JAVA_OPTS" ]; then
+        echo "Baseline: \`java -Xmx$XMX $BASELINE_JAVA_OPTS PlainJavaBaseline\`."
+    else
+        echo "Baseline: \`java -Xmx$XMX PlainJavaBaseline\`, the default GC of the JVM (G1 here)."
+    fi
     [ -z "$PRODUCT_ENV" ] || echo "Extra module environment: \`$PRODUCT_ENV\`."
     echo
     for standin in "${STANDINS[@]}"; do
