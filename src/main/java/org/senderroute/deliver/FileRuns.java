@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -42,6 +44,7 @@ public final class FileRuns {
 
     private final Path stagingDir;
     private final Clock clock;
+    private final AtomicLong lastStamp = new AtomicLong();
     private final FileLedger files;
     private final SenderMetrics metrics;
     private final Duration progressEvery;
@@ -77,6 +80,16 @@ public final class FileRuns {
         this.senderLedger = ledger;
     }
 
+    /**
+     * The time for the names of a file's outputs, later than the one before: files in flight together, two of the same
+     * name in two account folders among them, never share a staged output or an output name (names differ by their
+     * millisecond).
+     */
+    private Instant nextStamp() {
+        long now = clock.millis();
+        return Instant.ofEpochMilli(lastStamp.updateAndGet(last -> Math.max(now, last + 1)));
+    }
+
     /** The totals over every file of this run, for the last line of a --once run. */
     public RunTotals totals() {
         return totals;
@@ -95,7 +108,7 @@ public final class FileRuns {
         String inputName = pathInDrop(exchange, name);
         int dot = name.lastIndexOf('.');
         String base = NameLength.fit(dot > 0 ? name.substring(0, dot) : name, MAX_BASE_BYTES);
-        String stem = base + "." + NameStamp.at(clock.instant());
+        String stem = base + "." + NameStamp.at(nextStamp());
         FileRun run;
         String assigned = exchange.getProperty(FileRun.ACCOUNT_PROPERTY, String.class);
         KaleyraAccounts.Choice account = accounts == null ? null
