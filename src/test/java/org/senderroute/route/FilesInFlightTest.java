@@ -162,4 +162,34 @@ class FilesInFlightTest extends SandboxRouteTest {
         }
         assertThat(sandbox.createdCount()).isEqualTo(120);
     }
+
+    @Test
+    void aStopWithTwoFilesInFlightLosesNothingAndTheRestartFinishesBoth() {
+        start(SandboxSettings.defaults().withLatency(Duration.ofMillis(250)), SLOW_CALLS);
+        app.drop("first.csv", SenderFiles.csv(1, 100));
+        app.drop("second.csv", SenderFiles.csv(5001, 100));
+        Set<String> second = senders(5001, 100);
+        // both files in flight: a call of the second file has arrived, and the first file is not finished
+        await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.calls().stream()
+                .anyMatch(c -> second.contains(c.firstSender())));
+        assertThat(app.inbox().resolve("first.csv")).exists();
+
+        app.stop();
+        // the stop interrupted both: they stay in the inbox, to be taken again
+        assertThat(app.inbox().resolve("first.csv")).exists();
+        assertThat(app.inbox().resolve("second.csv")).exists();
+        int callsBeforeRestart = sandbox.postCalls();
+        app = RouteHarness.start(dir, sandbox, SLOW_CALLS);
+
+        assertThat(app.awaitTaken("first.csv", Duration.ofSeconds(120))).hasParent(app.inbox().resolve(".done"));
+        assertThat(app.awaitTaken("second.csv", Duration.ofSeconds(120))).hasParent(app.inbox().resolve(".done"));
+        app.assertEveryRecordOnce("first", 100);
+        app.assertEveryRecordOnce("second", 100);
+        assertThat(app.failureRows("first")).isEmpty();
+        assertThat(app.failureRows("second")).isEmpty();
+        // each sender created once; what was created before the stop is not sent again
+        assertThat(sandbox.createdCount()).isEqualTo(200);
+        assertThat(sandbox.postCalls()).as("calls in all").isEqualTo(40);
+        assertThat(callsBeforeRestart).isPositive();
+    }
 }
