@@ -43,7 +43,7 @@ public final class IntakeDrain {
     /** The files of the directory drop in flight: the run is complete only once none is. */
     public void watch(FilesInFlight files) {
         this.filesInFlight = files;
-        files.whenIdle(this::lastFileOver);
+        files.whenIdle(this::complete);
     }
 
     /** What the last line of a --once run sums up. */
@@ -63,11 +63,10 @@ public final class IntakeDrain {
         complete();
     }
 
-    /** The last file in flight is over: the run is complete if every intake had reported it had no more files. */
-    private void lastFileOver() {
-        complete();
-    }
-
+    /**
+     * An intake has no more files, or the last file in flight is over: the run is complete once every intake has
+     * reported it has no more files and no file is in flight.
+     */
     private synchronized void complete() {
         if (!done && drained.containsAll(expected) && filesInFlight.idle()) {
             done = true;

@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.ExpressionAdapter;
+import org.senderroute.domain.Failure;
 
 /**
  * What the call routes ask of a batch's exchange on every call, as predicates and expressions bound by name and read
@@ -59,7 +60,7 @@ public final class KaleyraCallRouting {
         named.put(ACCEPTED, reply(r -> r.getStatus() == 200 && KaleyraReply.SUCCESS_CODE.equals(r.getCode())
                 && r.isDataArray()));
         named.put(ENTRIES_REJECTED, reply(r -> r.getStatus() == 400 && "MSG134".equals(r.getCode())));
-        named.put(OVER_CAPACITY, reply(r -> r.getStatus() == 400 && "RBC192".equals(r.getCode())));
+        named.put(OVER_CAPACITY, reply(r -> r.getStatus() == 400 && Failure.OVER_CAPACITY.equals(r.getCode())));
         named.put(CREDENTIALS_REFUSED, reply(r -> r.getStatus() == 401 || r.getStatus() == 403));
         named.put(RETRY_LATER, reply(r -> r.getStatus() == 429 || r.getStatus() >= 500));
         named.put(CONVERSATION_OPEN, conversation(KaleyraConversation::isOpen));

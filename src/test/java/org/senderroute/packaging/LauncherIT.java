@@ -173,4 +173,32 @@ class LauncherIT {
         assertThat(archive).isNotEmptyFile();
         assertThat(Outputs.rows(workDir.resolve("data/output/failure"), "partner")).hasSize(3);
     }
+
+    @Test
+    void anArchiveThatCannotBeMadeIsToldOnceAndTheModuleStartsWithoutIt() throws Exception {
+        // a JDK whose java refuses to write an archive, and runs everything else as the real one does
+        Path jdk = Files.createDirectories(workDir.resolve("jdk"));
+        Files.createDirectories(jdk.resolve("bin"));
+        Files.createDirectories(jdk.resolve("lib"));
+        Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
+        Files.createSymbolicLink(jdk.resolve("lib/modules"), Path.of(System.getProperty("java.home"), "lib", "modules"));
+        Path java = jdk.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\n"
+                + "case \"$*\" in *ArchiveClassesAtExit*) echo 'no archive here' >&2; exit 1 ;; esac\n"
+                + "exec '" + realJava + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString(), "CAMEL_MANAGEMENT_PORT", "0");
+
+        Run first = run(env, "--profile", "sandbox", "--once");
+
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(first.output()).containsOnlyOnce("the class archive could not be made")
+                .contains("no archive here", "All files: 3 files, 18 records");
+        assertThat(Files.exists(archive)).isFalse();
+
+        Run second = run(env, "--profile", "sandbox", "--once");
+        assertThat(second.exit()).as(second.output()).isZero();
+        assertThat(second.output()).as("not tried again for this jar and JDK")
+                .doesNotContain("the class archive could not be made");
+    }
 }
